@@ -1,0 +1,1 @@
+"""Koers: methodical work with clients on social assistance, individually and in groups."""

@@ -1,0 +1,40 @@
+"""The main navigation, by role: a link appears only for roles that can use the page behind it."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+
+from koers.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None  # None: every signed-in user
+
+
+NAVIGATION = [
+    NavItem(_("Start"), "home:start", None),
+    NavItem(_("Clients"), "clients:list", frozenset({Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER,
+                                                      Role.PLANNER})),
+    NavItem(_("Group runs"), "groupwork:runs", frozenset({Role.TRAINER, Role.PLANNER})),
+    NavItem(_("Access log"), "clients:access_log", frozenset({Role.PRIVACY_OFFICER})),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+    NavItem(_("API"), "api-docs", None),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    roles = request.user.roles  # type: ignore[union-attr]
+    items = []
+    for item in NAVIGATION:
+        if item.roles is not None and not roles.intersection(item.roles):
+            continue
+        url = reverse(item.url_name)
+        current = request.path == url or (url != "/" and request.path.startswith(url) and item.url_name != "home:start")
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

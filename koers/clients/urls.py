@@ -1,0 +1,11 @@
+from django.urls import path
+
+from koers.clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("clienten/", views.client_list, name="list"),
+    path("clienten/<int:pk>/", views.client_detail, name="detail"),
+    path("privacy/inzage-logboek/", views.access_log, name="access_log"),
+]

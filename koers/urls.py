@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from koers import health
+
+urlpatterns = [
+    path("", include("koers.home.urls")),
+    path("account/", include("koers.accounts.urls")),
+    path("", include("koers.clients.urls")),
+    path("", include("koers.groupwork.urls")),
+    path("api/", include("koers.api.urls")),
+    path("beheer/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+]

@@ -1,0 +1,137 @@
+"""Every URL × every role: the answer each role gets. A new URL without a row here fails the coverage test."""
+
+import time
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from koers.accounts.middleware import AUTH_TIME_KEY
+from koers.accounts.roles import Role
+from tests import factories
+from tests.helpers import assert_access_matrix
+
+pytestmark = pytest.mark.django_db
+
+ALL = list(Role.values)
+C, TM, TR, PL, PO, AD, PR = (Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER, Role.PLANNER, Role.POLICY,
+                             Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
+
+
+def only(allowed: dict[str, int], otherwise: int = 403) -> dict[str, int]:
+    return {role: allowed.get(role, otherwise) for role in ALL}
+
+
+# URL name → (kwargs builder name or None, expected status per role). "own"/"other" name a client in or out of
+# every role's relation; "run" is the trainer's own group run.
+MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
+    "home:root": (None, only({}, otherwise=302)),
+    "home:start": (None, only({}, otherwise=200)),
+    "clients:list": (None, only({C: 200, TM: 200, TR: 200, PL: 200})),
+    "clients:detail#own": ("own", only({C: 200, TM: 200, TR: 200, PL: 200})),
+    "clients:detail#other": ("other", only({C: 404, TM: 404, TR: 404, PL: 404})),
+    "clients:access_log": (None, only({PR: 200})),
+    "groupwork:runs": (None, only({TR: 200, PL: 200})),
+    "groupwork:run_detail#own": ("run", only({TR: 200, PL: 200})),
+    "groupwork:run_detail#other": ("other_run", only({TR: 404, PL: 200})),
+    "v1:me": (None, only({}, otherwise=200)),
+    "v1:client-list": (None, only({C: 200, TM: 200, TR: 200, PL: 200})),
+    "v1:client-detail#own": ("own", only({C: 200, TM: 200, TR: 200, PL: 200})),
+    "v1:client-detail#other": ("other", only({C: 404, TM: 404, TR: 404, PL: 404})),
+    "v1:grouprun-list": (None, only({TR: 200, PL: 200})),
+    "v1:grouprun-detail#own": ("run", only({TR: 200, PL: 200})),
+    "api-schema": (None, only({}, otherwise=200)),
+    "api-docs": (None, only({}, otherwise=200)),
+    "admin:index": (None, only({AD: 200}, otherwise=302)),
+    "accounts:mfa_verify": (None, only({}, otherwise=302)),
+    "accounts:mfa_enrol": (None, only({}, otherwise=302)),
+    "accounts:login": (None, only({}, otherwise=302)),
+    "accounts:logout": (None, only({}, otherwise=405)),
+    "accounts:extend_session": (None, only({}, otherwise=405)),
+    "set_language": (None, only({}, otherwise=302)),
+    "health-live": (None, only({}, otherwise=200)),
+    "health-ready": (None, only({}, otherwise=200)),
+}
+
+# Patterns that are not pages of their own: the admin's model pages (checked in tests/accounts/test_admin.py).
+EXCLUDED_PREFIXES = ("admin:",)
+
+
+def _all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    covered = {key.split("#")[0] for key in MATRIX}
+    missing = {name for name in _all_url_names() if not name.startswith(EXCLUDED_PREFIXES)} - covered
+    assert not missing, f"URLs without access expectations: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(role_users, municipality):
+    """A client related to every role's user, one related to nobody, and runs in and out of the trainer's."""
+    own = factories.ClientFactory(organisation=municipality.organisation, municipality=municipality,
+                                  consultant=role_users[C])
+    outsider = factories.UserFactory(organisation=municipality.organisation, roles=[C])
+    other = factories.ClientFactory(organisation=municipality.organisation, municipality=municipality,
+                                    consultant=outsider)
+    programme = factories.ProgrammeFactory(organisation=municipality.organisation)
+    run = factories.GroupRunFactory(programme=programme, trainers=[role_users[TR]])
+    factories.ParticipationFactory(group_run=run, client=own)
+    other_run = factories.GroupRunFactory(programme=programme)
+    factories.ParticipationFactory(group_run=other_run, client__organisation=municipality.organisation,
+                                   client__municipality=municipality, client__consultant=outsider)
+    return {"own": {"pk": own.pk}, "other": {"pk": other.pk}, "run": {"pk": run.pk},
+            "other_run": {"pk": other_run.pk}}
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_role_matrix(key, world, role_users, login) -> None:
+    kwargs_name, expected = MATRIX[key]
+    url = reverse(key.split("#")[0], kwargs=world[kwargs_name] if kwargs_name else None)
+    assert_access_matrix(url, expected, role_users, login)
+
+
+OPEN_WITHOUT_LOGIN = {"accounts:login", "health-live", "health-ready", "set_language"}
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_anonymous_gets_nothing(key, world, client) -> None:
+    name = key.split("#")[0]
+    kwargs_name, _expected = MATRIX[key]
+    url = reverse(name, kwargs=world[kwargs_name] if kwargs_name else None)
+    response = client.get(url)
+    if name in OPEN_WITHOUT_LOGIN:
+        assert response.status_code in {200, 302}
+    else:
+        assert response.status_code in {302, 401, 403, 405}, f"{url} answered {response.status_code}"
+        if response.status_code == 302:
+            # The admin first sends to its own login path, which forwards to Koers's login.
+            assert response["Location"].startswith(("/account/inloggen/", "/beheer/login/"))
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_password_alone_reaches_no_data(key, world, role_users, client) -> None:
+    """Logged in with a password but without the second factor: only the MFA steps and open pages answer."""
+    name = key.split("#")[0]
+    kwargs_name, _expected = MATRIX[key]
+    url = reverse(name, kwargs=world[kwargs_name] if kwargs_name else None)
+    client.force_login(role_users[C])
+    session = client.session
+    session[AUTH_TIME_KEY] = time.time()
+    session.save()
+    response = client.get(url)
+    if name in OPEN_WITHOUT_LOGIN or name.startswith("accounts:"):
+        return
+    assert response.status_code in {302, 403, 405}, f"{url} answered {response.status_code}"
+    if response.status_code == 302:
+        assert "/account/tweede-factor/" in response["Location"] or "/account/inloggen/" in response["Location"]
