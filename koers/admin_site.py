@@ -18,7 +18,7 @@ class KoersAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))  # type: ignore[union-attr]
+        return bool(user.is_active and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         next_url = request.GET.get("next", reverse("admin:index"))

@@ -24,6 +24,5 @@ def ready(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means: not ready
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     if pending:
-        return JsonResponse({"status": "unavailable", "database": "ok", "pending_migrations": len(pending)},
-                            status=503)
+        return JsonResponse({"status": "unavailable", "database": "ok", "pending_migrations": len(pending)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "pending_migrations": 0})

@@ -21,7 +21,7 @@ def _valid_bsn(n: int) -> str:
     return _valid_bsn(n + 100000)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         django_get_or_create = ["name"]
@@ -29,7 +29,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = "Werkbedrijf Test"
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
 
@@ -37,7 +37,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Gemeente {n}")
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -45,7 +45,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -63,7 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.__dict__.pop("roles", None)  # drop the cached role set
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -78,7 +78,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     is_demo = True
 
 
-class ScreeningFlagFactory(factory.django.DjangoModelFactory):
+class ScreeningFlagFactory(factory.django.DjangoModelFactory[ScreeningFlag]):
     class Meta:
         model = ScreeningFlag
 
@@ -86,7 +86,7 @@ class ScreeningFlagFactory(factory.django.DjangoModelFactory):
     kind = "low_language"
 
 
-class AccessGrantFactory(factory.django.DjangoModelFactory):
+class AccessGrantFactory(factory.django.DjangoModelFactory[AccessGrant]):
     class Meta:
         model = AccessGrant
 
@@ -96,7 +96,7 @@ class AccessGrantFactory(factory.django.DjangoModelFactory):
     valid_until = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -110,7 +110,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     max_size = 15
 
 
-class RoomFactory(factory.django.DjangoModelFactory):
+class RoomFactory(factory.django.DjangoModelFactory[Room]):
     class Meta:
         model = Room
 
@@ -120,7 +120,7 @@ class RoomFactory(factory.django.DjangoModelFactory):
     capacity = 16
 
 
-class GroupRunFactory(factory.django.DjangoModelFactory):
+class GroupRunFactory(factory.django.DjangoModelFactory[GroupRun]):
     class Meta:
         model = GroupRun
         skip_postgeneration_save = True
@@ -135,7 +135,7 @@ class GroupRunFactory(factory.django.DjangoModelFactory):
             self.trainers.set(extracted)
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(factory.django.DjangoModelFactory[Participation]):
     class Meta:
         model = Participation
 

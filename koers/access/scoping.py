@@ -30,8 +30,9 @@ class Rule:
 _rules: dict[str, list[Rule]] = defaultdict(list)
 
 
-def grants(model: type[models.Model], role: str, categories: frozenset[DataCategory], description: str
-           ) -> Callable[[Callable[[Any], Q]], Callable[[Any], Q]]:
+def grants(
+    model: type[models.Model], role: str, categories: frozenset[DataCategory], description: str
+) -> Callable[[Callable[[Any], Q]], Callable[[Any], Q]]:
     """Register ``condition`` as the records of ``model`` that ``role`` may see, and what it may see of them."""
 
     def register(condition: Callable[[Any], Q]) -> Callable[[Any], Q]:

@@ -18,8 +18,7 @@ class TokenForm(forms.Form):
         min_length=6,
         max_length=6,
         help_text=_("Six digits, for example 123456."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9]{6}"}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}),
     )
 
     def clean_token(self) -> str:

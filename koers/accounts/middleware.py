@@ -40,10 +40,10 @@ class RequireVerifiedLoginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not second_factor_done(request):
-            if not request.path.startswith(_OPEN_PREFIXES):
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("Second factor required.")}, status=403)
-                step = "accounts:mfa_verify" if confirmed_device(request.user) else "accounts:mfa_enrol"
-                return redirect(reverse(step))
+        needs_second_factor = request.user.is_authenticated and not second_factor_done(request)
+        if needs_second_factor and not request.path.startswith(_OPEN_PREFIXES):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Second factor required.")}, status=403)
+            step = "accounts:mfa_verify" if confirmed_device(request.user) else "accounts:mfa_enrol"
+            return redirect(reverse(step))
         return self.get_response(request)

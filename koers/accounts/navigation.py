@@ -1,11 +1,12 @@
 """The main navigation, by role: a link appears only for roles that can use the page behind it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.roles import Role
 
@@ -19,8 +20,11 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("Start"), "home:start", None),
-    NavItem(_("Clients"), "clients:list", frozenset({Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER,
-                                                      Role.PLANNER})),
+    NavItem(
+        _("Clients"),
+        "clients:list",
+        frozenset({Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER, Role.PLANNER}),
+    ),
     NavItem(_("Group runs"), "groupwork:runs", frozenset({Role.TRAINER, Role.PLANNER})),
     NavItem(_("Access log"), "clients:access_log", frozenset({Role.PRIVACY_OFFICER})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
@@ -28,7 +32,7 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     roles = request.user.roles  # type: ignore[union-attr]
     items = []
     for item in NAVIGATION:

@@ -8,8 +8,12 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     name = "session"
 
     def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
-                "description": "Browser session after password and second factor."}
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "Browser session after password and second factor.",
+        }
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -17,5 +21,9 @@ class TokenScheme(OpenApiAuthenticationExtension):
     name = "token"
 
     def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": 'Header "Authorization: Token <key>"; tokens come from manage.py api_token.'}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Header "Authorization: Token <key>"; tokens come from manage.py api_token.',
+        }

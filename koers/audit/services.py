@@ -9,8 +9,15 @@ from koers.audit import context
 from koers.audit.models import Action, AuditEvent
 
 
-def _event(actor: Any, action: str, obj: models.Model | None, client_id: int | None, reason: str,
-           object_type: str = "", object_id: str = "") -> AuditEvent:
+def _event(
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    client_id: int | None,
+    reason: str,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
     ctx = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(

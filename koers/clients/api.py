@@ -30,7 +30,7 @@ class ClientListSerializer(serializers.ModelSerializer):
 
 class FlagSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField(source="get_kind_display")
+    description = serializers.CharField(source="get_kind_display")
     recorded_at = serializers.DateTimeField()
 
 
@@ -48,8 +48,20 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Client
-        fields = ["id", "first_name", "last_name", "municipality", "email", "phone", "street", "postal_code",
-                  "city", "bsn", "date_of_birth", "flags"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "municipality",
+            "email",
+            "phone",
+            "street",
+            "postal_code",
+            "city",
+            "bsn",
+            "date_of_birth",
+            "flags",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def get_flags(self, client: Client) -> list[dict[str, Any]]:
@@ -69,8 +81,10 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Clients the user may see", responses=ClientListSerializer(many=True)),
-    retrieve=extend_schema(summary="One client, limited to the data categories of the user's relation",
-                           responses=ClientDetailSerializer),
+    retrieve=extend_schema(
+        summary="One client, limited to the data categories of the user's relation",
+        responses=ClientDetailSerializer,
+    ),
 )
 class ClientViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClientListSerializer

@@ -8,7 +8,9 @@ from koers.accounts.models import Municipality
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name or client number"), required=False, max_length=100)
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.none(), required=False,
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
         empty_label=_("All municipalities"),
     )
 
@@ -16,7 +18,7 @@ class ClientSearchForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.filter(organisation_id=organisation_id)
+        field.queryset = Municipality.objects.filter(organisation_id=organisation_id or 0)
 
 
 class AccessLogLookupForm(forms.Form):

@@ -1,11 +1,12 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from koers.access.categories import DataCategory
 from koers.access.scoping import categories_for
 from koers.accounts.decorators import role_required
 from koers.accounts.roles import Role
+from koers.accounts.types import AuthenticatedRequest
 from koers.audit.models import Action, AuditEvent
 from koers.audit.services import record_client_reads, record_event
 from koers.clients.forms import AccessLogLookupForm, ClientSearchForm
@@ -18,8 +19,8 @@ CLIENT_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER, Role.PLANNER)
 
 
 @role_required(*CLIENT_ROLES)
-def client_list(request: HttpRequest) -> HttpResponse:
-    form = ClientSearchForm(request.GET or None, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClientSearchForm(request.GET or None, organisation_id=request.user.organisation_id)
     query, municipality = "", None
     if form.is_valid():
         query = form.cleaned_data["q"]
@@ -27,11 +28,15 @@ def client_list(request: HttpRequest) -> HttpResponse:
     clients = search_clients(request.user, query, municipality.pk if municipality else None)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("pagina"))
     record_client_reads(request.user, page.object_list, reason="client list")
-    return render(request, "clients/client_list.html", {"form": form, "page": page, "query_prefix": query_prefix(request)})
+    return render(
+        request,
+        "clients/client_list.html",
+        {"form": form, "page": page, "query_prefix": query_prefix(request)},
+    )
 
 
 @role_required(*CLIENT_ROLES)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The parts of a dossier that the user's relation with this client opens; 404 alike for missing and forbidden."""
     client = visible_clients(request.user).filter(pk=pk).first()
     if client is None:
@@ -54,7 +59,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.PRIVACY_OFFICER)
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
     """Answers "who looked at client X, when, and why" from the audit trail."""
     form = AccessLogLookupForm(request.GET or None)
     client_id: int | None = None
@@ -62,16 +67,30 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         value = form.cleaned_data["client"]
-        own_clients = Client.objects.filter(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+        own_clients = Client.objects.filter(organisation_id=request.user.organisation_id or 0)
         lookup = {"bsn": value} if len(value) == 9 else {"pk": int(value)}
         client_id = own_clients.filter(**lookup).values_list("pk", flat=True).first()
         if client_id is None:
             not_found = True
         else:
+            record_event(
+                request.user,
+                Action.READ,
+                object_type="audit.auditevent",
+                object_id="",
+                client_id=client_id,
+                reason="access log consulted by privacy officer",
+            )
             events = AuditEvent.objects.filter(client_id=client_id).order_by("-at", "-id")
             page = Paginator(events, 50).get_page(request.GET.get("pagina"))
-            record_event(request.user, Action.READ, object_type="audit.auditevent", object_id="",
-                         client_id=client_id, reason="access log consulted by privacy officer")
-    return render(request, "clients/access_log.html",
-                  {"form": form, "page": page, "client_id": client_id, "not_found": not_found,
-                   "query_prefix": query_prefix(request)})
+    return render(
+        request,
+        "clients/access_log.html",
+        {
+            "form": form,
+            "page": page,
+            "client_id": client_id,
+            "not_found": not_found,
+            "query_prefix": query_prefix(request),
+        },
+    )

@@ -71,8 +71,9 @@ class TrainerProfile(models.Model):
     """A staff member in the trainer pool, with the hours they can give to groups."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer_profile")
-    hours_per_week = models.DecimalField(_("hours per week for groups"), max_digits=4, decimal_places=1,
-                                         default=Decimal("8.0"))
+    hours_per_week = models.DecimalField(
+        _("hours per week for groups"), max_digits=4, decimal_places=1, default=Decimal("8.0")
+    )
     competences = models.CharField(_("competences"), max_length=300, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ def visible_runs(user: Any) -> QuerySet[GroupRun]:
         scope(GroupRun.objects.all(), user)
         .select_related("programme", "room", "municipality")
         .annotate(participant_count=Count("participations"))
+        .order_by("start_date", "id")
     )
 
 

@@ -13,8 +13,15 @@ from tests.helpers import assert_access_matrix
 pytestmark = pytest.mark.django_db
 
 ALL = list(Role.values)
-C, TM, TR, PL, PO, AD, PR = (Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER, Role.PLANNER, Role.POLICY,
-                             Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
+C, TM, TR, PL, PO, AD, PR = (
+    Role.CONSULTANT,
+    Role.TEAM_MANAGER,
+    Role.TRAINER,
+    Role.PLANNER,
+    Role.POLICY,
+    Role.ADMINISTRATOR,
+    Role.PRIVACY_OFFICER,
+)
 
 
 def only(allowed: dict[str, int], otherwise: int = 403) -> dict[str, int]:
@@ -62,7 +69,10 @@ def _all_url_names() -> set[str]:
     def walk(patterns: list, namespace: str = "") -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
+                )
             elif isinstance(pattern, URLPattern) and pattern.name:
                 names.add(f"{namespace}{pattern.name}")
 
@@ -79,19 +89,29 @@ def test_every_url_is_in_the_matrix() -> None:
 @pytest.fixture
 def world(role_users, municipality):
     """A client related to every role's user, one related to nobody, and runs in and out of the trainer's."""
-    own = factories.ClientFactory(organisation=municipality.organisation, municipality=municipality,
-                                  consultant=role_users[C])
+    own = factories.ClientFactory(
+        organisation=municipality.organisation, municipality=municipality, consultant=role_users[C]
+    )
     outsider = factories.UserFactory(organisation=municipality.organisation, roles=[C])
-    other = factories.ClientFactory(organisation=municipality.organisation, municipality=municipality,
-                                    consultant=outsider)
+    other = factories.ClientFactory(
+        organisation=municipality.organisation, municipality=municipality, consultant=outsider
+    )
     programme = factories.ProgrammeFactory(organisation=municipality.organisation)
     run = factories.GroupRunFactory(programme=programme, trainers=[role_users[TR]])
     factories.ParticipationFactory(group_run=run, client=own)
     other_run = factories.GroupRunFactory(programme=programme)
-    factories.ParticipationFactory(group_run=other_run, client__organisation=municipality.organisation,
-                                   client__municipality=municipality, client__consultant=outsider)
-    return {"own": {"pk": own.pk}, "other": {"pk": other.pk}, "run": {"pk": run.pk},
-            "other_run": {"pk": other_run.pk}}
+    factories.ParticipationFactory(
+        group_run=other_run,
+        client__organisation=municipality.organisation,
+        client__municipality=municipality,
+        client__consultant=outsider,
+    )
+    return {
+        "own": {"pk": own.pk},
+        "other": {"pk": other.pk},
+        "run": {"pk": run.pk},
+        "other_run": {"pk": other_run.pk},
+    }
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))
