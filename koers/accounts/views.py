@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -30,8 +31,8 @@ class KoersLoginView(LoginView):
             return super().get_success_url()
         step = "accounts:mfa_verify" if confirmed_device(self.request.user) else "accounts:mfa_enrol"
         next_url = self.get_redirect_url()
-        url = str(redirect(step).url)
-        return f"{url}?next={next_url}" if next_url else url
+        url = reverse(step)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 def _next_url(request: HttpRequest) -> str:

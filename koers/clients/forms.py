@@ -37,3 +37,12 @@ class AccessLogLookupForm(forms.Form):
         if len(value) == 9 and not bsn_number.is_valid(value):
             raise forms.ValidationError(_("This BSN does not pass the eleven test. Check the number."))
         return value
+
+
+class OpenDossierForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the full dossier?"),
+        max_length=500,
+        help_text=_("For example: case discussion, complaint, or replacing the consultant. This is logged."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

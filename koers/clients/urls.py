@@ -7,5 +7,6 @@ app_name = "clients"
 urlpatterns = [
     path("clienten/", views.client_list, name="list"),
     path("clienten/<int:pk>/", views.client_detail, name="detail"),
+    path("clienten/<int:pk>/openen/", views.open_dossier, name="open_dossier"),
     path("privacy/inzage-logboek/", views.access_log, name="access_log"),
 ]

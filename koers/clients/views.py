@@ -1,17 +1,22 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from koers.access.categories import DataCategory
 from koers.access.scoping import categories_for
 from koers.accounts.decorators import role_required
+from koers.accounts.models import User
 from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
 from koers.audit.models import Action, AuditEvent
 from koers.audit.services import record_client_reads, record_event
-from koers.clients.forms import AccessLogLookupForm, ClientSearchForm
+from koers.clients.forms import AccessLogLookupForm, ClientSearchForm, OpenDossierForm
 from koers.clients.models import Client
 from koers.clients.selectors import search_clients, visible_clients
+from koers.clients.services import open_dossier_with_reason
 from koers.pagination import query_prefix
 
 PAGE_SIZE = 25
@@ -54,8 +59,28 @@ def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "show_bsn": DataCategory.BSN in categories,
             "show_group_needs": DataCategory.GROUP_NEEDS in categories,
             "show_dossier": DataCategory.DOSSIER in categories,
+            "open_form": OpenDossierForm() if _may_open_with_reason(request.user, categories) else None,
         },
     )
+
+
+def _may_open_with_reason(user: User, categories: frozenset[DataCategory]) -> bool:
+    return user.has_role(Role.TEAM_MANAGER) and DataCategory.DOSSIER not in categories
+
+
+@require_POST
+@role_required(Role.TEAM_MANAGER)
+def open_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    client = visible_clients(request.user).filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    form = OpenDossierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to open the dossier."))
+        return redirect("clients:detail", pk=pk)
+    open_dossier_with_reason(request.user, client, form.cleaned_data["reason"])
+    messages.success(request, _("The dossier is open for you until the end of the working day. Your reason is logged."))
+    return redirect("clients:detail", pk=pk)
 
 
 @role_required(Role.PRIVACY_OFFICER)

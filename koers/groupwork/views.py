@@ -33,7 +33,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if run is None:
         raise Http404
     participants = list(participants_of(run, request.user))
-    record_client_reads(request.user, [p.client for p in participants], reason=f"participants of group run {run.pk}")
+    record_client_reads(request.user, [p.client for p in participants], reason="group run participants")
     trainers = list(run.trainers.all())
     return render(
         request, "groupwork/run_detail.html", {"run": run, "participants": participants, "trainers": trainers}

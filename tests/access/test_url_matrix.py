@@ -36,6 +36,7 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "clients:list": (None, only({C: 200, TM: 200, TR: 200, PL: 200})),
     "clients:detail#own": ("own", only({C: 200, TM: 200, TR: 200, PL: 200})),
     "clients:detail#other": ("other", only({C: 404, TM: 404, TR: 404, PL: 404})),
+    "clients:open_dossier#own": ("own", only({}, otherwise=405)),
     "clients:access_log": (None, only({PR: 200})),
     "groupwork:runs": (None, only({TR: 200, PL: 200})),
     "groupwork:run_detail#own": ("run", only({TR: 200, PL: 200})),
@@ -155,3 +156,35 @@ def test_password_alone_reaches_no_data(key, world, role_users, client) -> None:
     assert response.status_code in {302, 403, 405}, f"{url} answered {response.status_code}"
     if response.status_code == 302:
         assert "/account/tweede-factor/" in response["Location"] or "/account/inloggen/" in response["Location"]
+
+
+def _grow(world_ids: dict, role_users: dict) -> None:
+    """More of everything a page could list: clients, flags, runs, participants, audit events."""
+    from koers.clients.models import Client
+    from koers.groupwork.models import GroupRun
+
+    own = Client.objects.get(pk=world_ids["own"]["pk"])
+    run = GroupRun.objects.get(pk=world_ids["run"]["pk"])
+    for _ in range(4):
+        client = factories.ClientFactory(
+            organisation=own.organisation, municipality=own.municipality, consultant=role_users[C]
+        )
+        factories.ScreeningFlagFactory(client=client, kind="low_language")
+        factories.ParticipationFactory(group_run=run, client=client)
+        factories.GroupRunFactory(programme=run.programme, trainers=[role_users[TR]])
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_every_page_has_a_query_budget_that_does_not_grow(key, world, role_users, login) -> None:
+    """For each URL and each role that may open it: at most 20 queries, and the same count after adding data."""
+    from tests.helpers import count_queries
+
+    kwargs_name, expected = MATRIX[key]
+    url = reverse(key.split("#")[0], kwargs=world[kwargs_name] if kwargs_name else None)
+    roles = [role for role, status in expected.items() if status == 200]
+    sessions = {role: login(role_users[role]) for role in roles}
+    before = {role: count_queries(sessions[role], url)[1] for role in roles}
+    _grow(world, role_users)
+    after = {role: count_queries(sessions[role], url)[1] for role in roles}
+    assert all(n <= 20 for n in before.values()), f"{url}: {before}"
+    assert before == after, f"{url}: queries per role before {before}, after adding data {after}"

@@ -135,7 +135,7 @@ def test_privacy_officer_sees_who_read_a_client(dossier, make_user, login) -> No
     response = login(officer).get(reverse("clients:access_log"), {"client": dossier["client"].bsn})
     html = response.content.decode()
     assert dossier["consultant"].username in html
-    assert "client detail" in html
+    assert "cliëntdossier" in html, "the fixed reason is shown in Dutch"
     assert AuditEvent.objects.filter(actor=officer, client_id=dossier["client"].pk).exists()
 
 
