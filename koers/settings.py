@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "koers.audit.middleware.RequestIdMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "koers.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,6 +191,8 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KOERS_PROXY_COUNT", 0)) or None
 OTP_TOTP_ISSUER = os.environ.get("KOERS_OTP_ISSUER", "Koers")
 
 LANGUAGE_CODE = "nl"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "koers" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
@@ -198,6 +200,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "koers" / "static"]
 STATIC_ROOT = Path(os.environ.get("KOERS_STATIC_ROOT", BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static"))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
