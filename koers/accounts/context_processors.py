@@ -15,4 +15,5 @@ def koers(request: HttpRequest) -> dict[str, Any]:
         "navigation": navigation_for(request) if signed_in else [],
         "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_warning_display": "{}:{:02d}".format(*divmod(settings.SESSION_WARNING_SECONDS, 60)),
     }

@@ -1,4 +1,5 @@
 import base64
+import math
 
 import segno
 from django.conf import settings
@@ -9,8 +10,10 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +47,28 @@ def _next_url(request: HttpRequest) -> str:
     return str(redirect(settings.LOGIN_REDIRECT_URL).url)
 
 
+def _code_accepted(device: TOTPDevice, form: TokenForm, wrong_code_message: str) -> bool:
+    """Checks the code; after wrong codes django-otp refuses any code for a growing delay, and we say so."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until")
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+        form.add_error(
+            "token",
+            ngettext(
+                "Too many attempts. Wait %(seconds)s second and enter the new code.",
+                "Too many attempts. Wait %(seconds)s seconds and enter the new code.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error("token", wrong_code_message)
+    return False
+
+
 @login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of every login: a code from the authenticator app."""
@@ -54,13 +79,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:mfa_enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        wrong = _("This code is not correct or has expired. Enter the current code.")
+        if _code_accepted(device, form, wrong):
             otp_login(request, device)
             record_event(request.user, Action.MFA, device, reason="verified")
             return redirect(_next_url(request))
         record_event(request.user, Action.MFA, device, reason="failed")
-        form.add_error("token", _("This code is not correct or has expired. Enter the current code."))
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -74,15 +98,14 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        wrong = _("This code is not correct. Check the time on your phone and try again.")
+        if _code_accepted(device, form, wrong):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             record_event(request.user, Action.MFA, device, reason="enrolled")
             messages.success(request, _("Your authenticator app is linked. From now on you log in with a code."))
             return redirect(_next_url(request))
-        form.add_error("token", _("This code is not correct. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title=_("QR code for Koers"))
     secret = base64.b32encode(device.bin_key).decode()
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

@@ -163,3 +163,15 @@ def test_successful_login_is_audited(client, settings, make_user) -> None:
     user = make_user(Role.PLANNER)
     post_login(client, user.username)
     assert AuditEvent.objects.filter(actor=user, action=Action.LOGIN).exists()
+
+
+def test_after_a_wrong_code_the_user_is_told_to_wait(client, make_user) -> None:
+    """django-otp refuses every code for a moment after a wrong one; the message must say so, not "wrong code"."""
+    user = make_user(Role.CONSULTANT)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    post_login(client, user.username)
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    client.post(reverse("accounts:mfa_verify"), {"token": wrong})
+    response = client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)})
+    assert "Te veel pogingen" in response.content.decode()
+    assert client.get(reverse("home:start")).status_code == 302

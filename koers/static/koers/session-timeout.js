@@ -25,14 +25,16 @@
     if (!dialog.open) dialog.showModal();
     dialog.querySelector("[data-action=extend]").focus();
     clearInterval(tick);
-    tick = setInterval(function () {
+    function update() {
       const left = expiresAt - Date.now();
       if (countdown) countdown.textContent = formatRemaining(left);
       if (left <= 0) {
         clearInterval(tick);
         expire();
       }
-    }, 1000);
+    }
+    update();
+    tick = setInterval(update, 1000);
   }
 
   function schedule() {
