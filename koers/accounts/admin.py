@@ -1,10 +1,16 @@
 """Configuration of organisation, teams, staff and roles for the functional administrator."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koers.accounts.models import Municipality, Organisation, RoleAssignment, Team, User
+from koers.audit.models import Action
+from koers.audit.services import record_event
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -12,9 +18,19 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 1
 
 
+@admin.action(description=_("Reset second factor (the user links a new authenticator app at the next login)"))
+def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    with transaction.atomic():
+        for user in queryset:
+            TOTPDevice.objects.filter(user=user).delete()
+            record_event(request.user, Action.MFA, user, reason="second factor reset by administrator")
+    modeladmin.message_user(request, _("The second factor has been reset."), messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
+    actions = [reset_second_factor]
     list_display = ["username", "first_name", "last_name", "organisation", "is_active", "last_login"]
     list_filter = ["is_active", "organisation", "teams", "role_assignments__role"]
     fieldsets = (

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +48,13 @@ def _next_url(request: HttpRequest) -> str:
     return str(redirect(settings.LOGIN_REDIRECT_URL).url)
 
 
+def _complete_login(request: HttpRequest, device: TOTPDevice, reason: str) -> None:
+    """Marks the session as verified under a new session key, so a key seen before the second step is worthless."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    record_event(request.user, Action.MFA, device, reason=reason)
+
+
 def _code_accepted(device: TOTPDevice, form: TokenForm, wrong_code_message: str) -> bool:
     """Checks the code; after wrong codes django-otp refuses any code for a growing delay, and we say so."""
     allowed, details = device.verify_is_allowed()
@@ -81,8 +89,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         wrong = _("This code is not correct or has expired. Enter the current code.")
         if _code_accepted(device, form, wrong):
-            otp_login(request, device)
-            record_event(request.user, Action.MFA, device, reason="verified")
+            _complete_login(request, device, reason="verified")
             return redirect(_next_url(request))
         record_event(request.user, Action.MFA, device, reason="failed")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
@@ -100,10 +107,10 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         wrong = _("This code is not correct. Check the time on your phone and try again.")
         if _code_accepted(device, form, wrong):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            record_event(request.user, Action.MFA, device, reason="enrolled")
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                _complete_login(request, device, reason="enrolled")
             messages.success(request, _("Your authenticator app is linked. From now on you log in with a code."))
             return redirect(_next_url(request))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title=_("QR code for Koers"))

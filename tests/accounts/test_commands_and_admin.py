@@ -47,3 +47,18 @@ def test_role_changes_are_audited(make_user) -> None:
 def test_admin_changelist_for_users_works(make_user, login) -> None:
     response = login(make_user(Role.ADMINISTRATOR)).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 200
+
+
+def test_administrator_can_reset_a_second_factor(make_user, login) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    colleague = make_user(Role.CONSULTANT)
+    TOTPDevice.objects.create(user=colleague, name="oude telefoon", confirmed=True)
+    administrator = make_user(Role.ADMINISTRATOR)
+    response = login(administrator).post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [colleague.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    assert AuditEvent.objects.filter(actor=administrator, object_id=str(colleague.pk), action="mfa").exists()

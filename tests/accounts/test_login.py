@@ -175,3 +175,13 @@ def test_after_a_wrong_code_the_user_is_told_to_wait(client, make_user) -> None:
     response = client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)})
     assert "Te veel pogingen" in response.content.decode()
     assert client.get(reverse("home:start")).status_code == 302
+
+
+def test_the_session_key_changes_at_the_second_factor(client, make_user) -> None:
+    user = make_user(Role.CONSULTANT)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    post_login(client, user.username)
+    before = client.session.session_key
+    client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)})
+    assert client.session.session_key != before
+    assert client.get(reverse("home:start")).status_code == 200
