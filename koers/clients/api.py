@@ -41,7 +41,8 @@ class ClientDetailSerializer(serializers.ModelSerializer):
     flags = serializers.SerializerMethodField()
 
     CATEGORY_FIELDS = {
-        DataCategory.CONTACT: ["email", "phone", "street", "postal_code", "city"],
+        DataCategory.CONTACT: ["email", "phone", "street", "postal_code", "city", "availability"],
+        DataCategory.GROUP_NEEDS: ["language_level"],
         DataCategory.BSN: ["bsn"],
         DataCategory.DOSSIER: ["date_of_birth"],
     }
@@ -60,6 +61,9 @@ class ClientDetailSerializer(serializers.ModelSerializer):
             "city",
             "bsn",
             "date_of_birth",
+            "language_level",
+            "availability",
+            "version",
             "flags",
         ]
         extra_kwargs = {name: {"required": False} for name in fields}

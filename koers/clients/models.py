@@ -9,6 +9,39 @@ from koers.access.categories import DataCategory
 from koers.accounts.models import Municipality, Organisation
 
 
+class LanguageLevel(models.TextChoices):
+    """Dutch language proficiency on the CEFR scale; below A2 a group needs extra language support."""
+
+    BELOW_A1 = "below_a1", _("Below A1 (little or no Dutch)")
+    A1 = "A1", _("A1")
+    A2 = "A2", _("A2")
+    B1 = "B1", _("B1")
+    B2 = "B2", _("B2 or higher")
+    NATIVE = "native", _("Native speaker")
+
+
+WEEKDAYS = (
+    ("mon", _("Monday")),
+    ("tue", _("Tuesday")),
+    ("wed", _("Wednesday")),
+    ("thu", _("Thursday")),
+    ("fri", _("Friday")),
+)
+DAY_PARTS = (("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening")))
+AVAILABILITY_SLOTS = tuple(f"{day}_{part}" for day, _day in WEEKDAYS for part, _part in DAY_PARTS)
+
+
+def availability_labels(slots: list[str]) -> list[str]:
+    """Readable day parts, in week order, for the slot codes a client is available."""
+    chosen = set(slots)
+    return [
+        f"{day_label} {part_label}"
+        for day, day_label in WEEKDAYS
+        for part, part_label in DAY_PARTS
+        if f"{day}_{part}" in chosen
+    ]
+
+
 class Client(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="clients")
     municipality = models.ForeignKey(
@@ -31,7 +64,19 @@ class Client(models.Model):
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    language_level = models.CharField(
+        _("Dutch language level"), max_length=8, choices=LanguageLevel.choices, blank=True
+    )
+    availability = models.JSONField(
+        _("availability"),
+        default=list,
+        blank=True,
+        help_text=_("Day parts the client can attend, as codes such as mon_morning."),
+    )
     is_demo = models.BooleanField(_("fictitious demo data"), default=False)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every change, so that a concurrent edit is detected instead of lost.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,6 +100,27 @@ class Client(models.Model):
     @property
     def masked_bsn(self) -> str:
         return f"*****{self.bsn[-4:]}"
+
+
+class ClientTransfer(models.Model):
+    """A client moved to another consultant's caseload, with the reason."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="transfers")
+    from_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    to_consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField(_("transferred at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-transferred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.from_consultant_id} → {self.to_consultant_id}"
 
 
 class FlagKind(models.TextChoices):

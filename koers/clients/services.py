@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from koers.access.categories import DataCategory
@@ -12,7 +13,7 @@ from koers.access.scoping import categories_for
 from koers.accounts.roles import Role
 from koers.audit.models import Action
 from koers.audit.services import record_event
-from koers.clients.models import AccessGrant, Client
+from koers.clients.models import AccessGrant, Client, ClientTransfer, ScreeningFlag
 
 # A dossier opened with a reason stays open for the rest of the working day, not longer.
 REASONED_ACCESS_HOURS = 8
@@ -34,4 +35,127 @@ def open_dossier_with_reason(user: Any, client: Client, reason: str) -> AccessGr
             valid_until=timezone.now() + datetime.timedelta(hours=REASONED_ACCESS_HOURS),
         )
         record_event(user, Action.CREATE, grant, client_id=client.pk, reason=f"dossier opened: {reason}")
+    return grant
+
+
+class StaleEditError(Exception):
+    """Someone else saved this client since the form was opened; saving would overwrite their change."""
+
+
+CLIENT_FIELDS = (
+    "bsn",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "municipality",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "language_level",
+    "availability",
+)
+
+
+def _sync_flags(user: Any, client: Client, kinds: set[str]) -> list[str]:
+    """Records newly ticked needs and contra-indications (by whom, when) and removes unticked ones."""
+    current = set(client.flags.values_list("kind", flat=True))
+    added, removed = kinds - current, current - kinds
+    if removed:
+        client.flags.filter(kind__in=removed).delete()
+    ScreeningFlag.objects.bulk_create(
+        [ScreeningFlag(client=client, kind=kind, recorded_by=user, recorded_at=timezone.now()) for kind in added]
+    )
+    return sorted(f"+{kind}" for kind in added) + sorted(f"-{kind}" for kind in removed)
+
+
+def register_client(user: Any, data: dict[str, Any], flag_kinds: set[str], consultant: Any | None = None) -> Client:
+    """A consultant registers a client; the client joins the given caseload, by default the registering user's."""
+    with transaction.atomic():
+        client = Client(
+            organisation_id=user.organisation_id,
+            consultant=consultant or user,
+            **{name: data[name] for name in CLIENT_FIELDS if name in data},
+        )
+        client.save()
+        _sync_flags(user, client, flag_kinds)
+        record_event(user, Action.CREATE, client, client_id=client.pk, reason="client registered")
+    return client
+
+
+def update_client(user: Any, client: Client, data: dict[str, Any], flag_kinds: set[str], *, version: int) -> Client:
+    """Saves a dossier edit only if nobody saved in between (``version`` is what the form was opened with)."""
+    changes = {name: data[name] for name in CLIENT_FIELDS if name in data}
+    with transaction.atomic():
+        # Compare with what is stored: a bound ModelForm has already copied the input onto ``client``.
+        stored = Client.objects.filter(pk=client.pk).values(*changes).get()
+        changed = [name for name, value in changes.items() if stored[name] != getattr(value, "pk", value)]
+        updated = Client.objects.filter(pk=client.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise StaleEditError
+        flag_changes = _sync_flags(user, client, flag_kinds)
+        record_event(
+            user,
+            Action.UPDATE,
+            client,
+            client_id=client.pk,
+            reason="changed: " + ", ".join(changed + flag_changes) if changed or flag_changes else "saved",
+        )
+    client.refresh_from_db()
+    return client
+
+
+def may_manage_caseload(user: Any, client: Client) -> bool:
+    """The client's own consultant, or a team manager who sees the client through the team."""
+    if client.consultant_id == user.pk:
+        return True
+    return user.has_role(Role.TEAM_MANAGER) and DataCategory.IDENTITY in categories_for(user, client)
+
+
+def transfer_client(user: Any, client: Client, to_consultant: Any, reason: str) -> ClientTransfer:
+    if not may_manage_caseload(user, client):
+        raise PermissionDenied
+    with transaction.atomic():
+        transfer = ClientTransfer.objects.create(
+            client=client,
+            from_consultant=client.consultant,
+            to_consultant=to_consultant,
+            reason=reason,
+            transferred_by=user,
+        )
+        Client.objects.filter(pk=client.pk).update(
+            consultant=to_consultant, version=F("version") + 1, updated_at=timezone.now()
+        )
+        record_event(
+            user,
+            Action.UPDATE,
+            transfer,
+            client_id=client.pk,
+            reason=f"transferred to {to_consultant.get_username()}: {reason}",
+        )
+    return transfer
+
+
+def grant_temporary_access(
+    user: Any, client: Client, colleague: Any, reason: str, valid_until: datetime.datetime
+) -> AccessGrant:
+    """A replacing colleague gets the full dossier until ``valid_until``."""
+    if not may_manage_caseload(user, client):
+        raise PermissionDenied
+    if valid_until <= timezone.now():
+        raise ValueError("The end of temporary access lies in the past.")
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            client=client, user=colleague, reason=reason, valid_until=valid_until, granted_by=user
+        )
+        record_event(
+            user,
+            Action.CREATE,
+            grant,
+            client_id=client.pk,
+            reason=f"temporary access for {colleague.get_username()} until {valid_until:%Y-%m-%d}: {reason}",
+        )
     return grant

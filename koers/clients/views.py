@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,10 +14,25 @@ from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
 from koers.audit.models import Action, AuditEvent
 from koers.audit.services import record_client_reads, record_event
-from koers.clients.forms import AccessLogLookupForm, ClientSearchForm, OpenDossierForm
-from koers.clients.models import Client
+from koers.clients.forms import (
+    AccessLogLookupForm,
+    ClientForm,
+    ClientSearchForm,
+    OpenDossierForm,
+    TemporaryAccessForm,
+    TransferForm,
+)
+from koers.clients.models import Client, availability_labels
 from koers.clients.selectors import search_clients, visible_clients
-from koers.clients.services import open_dossier_with_reason
+from koers.clients.services import (
+    StaleEditError,
+    grant_temporary_access,
+    may_manage_caseload,
+    open_dossier_with_reason,
+    register_client,
+    transfer_client,
+    update_client,
+)
 from koers.pagination import query_prefix
 
 PAGE_SIZE = 25
@@ -49,6 +65,7 @@ def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     categories = categories_for(request.user, client)
     flags = [flag for flag in client.flags.select_related("recorded_by") if flag.category in categories]
     record_event(request.user, Action.READ, client, client_id=client.pk, reason="client detail")
+    manages = may_manage_caseload(request.user, client)
     return render(
         request,
         "clients/client_detail.html",
@@ -60,6 +77,10 @@ def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "show_group_needs": DataCategory.GROUP_NEEDS in categories,
             "show_dossier": DataCategory.DOSSIER in categories,
             "open_form": OpenDossierForm() if _may_open_with_reason(request.user, categories) else None,
+            "may_edit": DataCategory.DOSSIER in categories,
+            "transfer_form": TransferForm(client=client) if manages else None,
+            "access_form": TemporaryAccessForm(client=client, user=request.user) if manages else None,
+            "availability": availability_labels(client.availability),
         },
     )
 
@@ -119,3 +140,91 @@ def access_log(request: AuthenticatedRequest) -> HttpResponse:
             "query_prefix": query_prefix(request),
         },
     )
+
+
+@role_required(Role.CONSULTANT)
+def client_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, organisation_id=request.user.organisation_id or 0)
+    if request.method == "POST" and form.is_valid():
+        client = register_client(request.user, form.client_data(), form.flag_kinds())
+        messages.success(request, _("The client has been registered."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "duplicate": _visible_duplicate(request, form)})
+
+
+def _visible_duplicate(request: AuthenticatedRequest, form: ClientForm) -> Client | None:
+    """The existing dossier behind a duplicate BSN, only when the user may open it."""
+    if form.existing is None:
+        return None
+    return visible_clients(request.user).filter(pk=form.existing.pk).first()
+
+
+def _editable_client(request: AuthenticatedRequest, pk: int) -> Client:
+    client = visible_clients(request.user).filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    if DataCategory.DOSSIER not in categories_for(request.user, client):
+        raise PermissionDenied
+    return client
+
+
+@role_required(*CLIENT_ROLES)
+def client_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Edits keep the version they started from; a save over someone else's change is refused, input kept."""
+    client = _editable_client(request, pk)
+    record_event(request.user, Action.READ, client, client_id=client.pk, reason="client edit form")
+    form = ClientForm(request.POST or None, instance=client, organisation_id=client.organisation_id)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"] or 0
+        try:
+            update_client(request.user, client, form.client_data(), form.flag_kinds(), version=version)
+        except StaleEditError:
+            stale = True
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client, "stale": stale, "duplicate": _visible_duplicate(request, form)},
+    )
+
+
+def _managed_client(request: AuthenticatedRequest, pk: int) -> Client:
+    client = visible_clients(request.user).filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    if not may_manage_caseload(request.user, client):
+        raise PermissionDenied
+    return client
+
+
+@require_POST
+@role_required(Role.CONSULTANT, Role.TEAM_MANAGER)
+def client_transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    client = _managed_client(request, pk)
+    form = TransferForm(request.POST, client=client)
+    if not form.is_valid():
+        messages.error(request, _("Choose the new consultant and give a reason."))
+        return redirect("clients:detail", pk=pk)
+    transfer_client(request.user, client, form.cleaned_data["to_consultant"], form.cleaned_data["reason"])
+    messages.success(request, _("The client has been transferred."))
+    if visible_clients(request.user).filter(pk=pk).exists():
+        return redirect("clients:detail", pk=pk)
+    return redirect("clients:list")
+
+
+@require_POST
+@role_required(Role.CONSULTANT, Role.TEAM_MANAGER)
+def client_grant_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    client = _managed_client(request, pk)
+    form = TemporaryAccessForm(request.POST, client=client, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("clients:detail", pk=pk)
+    grant_temporary_access(
+        request.user, client, form.cleaned_data["colleague"], form.cleaned_data["reason"], form.valid_until()
+    )
+    messages.success(request, _("Your colleague has access to this dossier until the chosen date."))
+    return redirect("clients:detail", pk=pk)
