@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "koers.access",
     "koers.audit",
     "koers.clients",
+    "koers.trajectories",
     "koers.groupwork",
     "koers.demo",
     "koers.home",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("koers.home.urls")),
     path("account/", include("koers.accounts.urls")),
     path("", include("koers.clients.urls")),
+    path("", include("koers.trajectories.urls")),
+    path("", include("koers.trajectories.progress_urls")),
     path("", include("koers.groupwork.urls")),
     path("api/", include("koers.api.urls")),
     path("beheer/", admin.site.urls),

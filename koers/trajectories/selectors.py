@@ -1,0 +1,25 @@
+"""Reads of trajectory data, scoped like the dossier they belong to."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from koers.access.scoping import scope
+from koers.audit.models import Action
+from koers.audit.services import record_event
+from koers.trajectories.models import Trajectory
+
+
+def visible_trajectories(user: Any) -> QuerySet[Trajectory]:
+    return scope(Trajectory.objects.all(), user).select_related("client", "client__municipality",
+                                                                 "client__consultant")
+
+
+def trajectory_for(user: Any, pk: int, *, reason: str) -> Trajectory:
+    """The one way to open a trajectory: scoped (404 alike for missing and forbidden) and written to the audit trail."""
+    trajectory = visible_trajectories(user).filter(pk=pk).first()
+    if trajectory is None:
+        raise Http404
+    record_event(user, Action.READ, trajectory, client_id=trajectory.client_id, reason=reason)
+    return trajectory
