@@ -19,6 +19,8 @@ def _event(
     object_id: str = "",
 ) -> AuditEvent:
     ctx = context.current()
+    if actor is None and ctx is not None:
+        actor = ctx.user
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(
         actor=actor if authenticated else None,

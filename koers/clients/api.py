@@ -92,6 +92,7 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 )
 class ClientViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClientListSerializer
+    lookup_value_regex = r"\d+"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from koers.access.categories import DataCategory
-from koers.access.scoping import categories_for
+from koers.accounts.models import User
 from koers.accounts.roles import Role
 from koers.audit.models import Action
 from koers.audit.services import record_event
@@ -24,7 +23,7 @@ def open_dossier_with_reason(user: Any, client: Client, reason: str) -> AccessGr
     reason = reason.strip()
     if not reason:
         raise ValueError("A reason is required.")
-    if not user.has_role(Role.TEAM_MANAGER) or DataCategory.IDENTITY not in categories_for(user, client):
+    if not in_own_team(user, client):
         raise PermissionDenied
     with transaction.atomic():
         grant = AccessGrant.objects.create(
@@ -108,11 +107,16 @@ def update_client(user: Any, client: Client, data: dict[str, Any], flag_kinds: s
     return client
 
 
+def in_own_team(user: Any, client: Client) -> bool:
+    """The user manages a team that the client's consultant belongs to (not: sees the client through another role)."""
+    if not user.has_role(Role.TEAM_MANAGER) or client.consultant_id is None:
+        return False
+    return User.objects.filter(pk=client.consultant_id, teams__in=user.teams.all()).exists()
+
+
 def may_manage_caseload(user: Any, client: Client) -> bool:
-    """The client's own consultant, or a team manager who sees the client through the team."""
-    if client.consultant_id == user.pk:
-        return True
-    return user.has_role(Role.TEAM_MANAGER) and DataCategory.IDENTITY in categories_for(user, client)
+    """The client's own consultant, or the team manager of that consultant's team."""
+    return (client.consultant_id == user.pk and user.has_role(Role.CONSULTANT)) or in_own_team(user, client)
 
 
 def transfer_client(user: Any, client: Client, to_consultant: Any, reason: str) -> ClientTransfer:

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,37 +107,48 @@ def open_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.PRIVACY_OFFICER)
 def access_log(request: AuthenticatedRequest) -> HttpResponse:
-    """Answers "who looked at client X, when, and why" from the audit trail."""
-    form = AccessLogLookupForm(request.GET or None)
-    client_id: int | None = None
-    not_found = False
-    page = None
-    if form.is_valid():
-        value = form.cleaned_data["client"]
-        own_clients = Client.objects.filter(organisation_id=request.user.organisation_id or 0)
-        lookup = {"bsn": value} if len(value) == 9 else {"pk": int(value)}
-        client_id = own_clients.filter(**lookup).values_list("pk", flat=True).first()
-        if client_id is None:
-            not_found = True
-        else:
+    """Answers "who looked at client X, when, and why" from the audit trail.
+
+    The lookup is a POST, so a BSN never ends up in a URL, a proxy log or the browser history; the result page
+    carries only the client number. Every lookup is on record, also one without a match.
+    """
+    own_clients = Client.objects.filter(organisation_id=request.user.organisation_id or 0)
+    if request.method == "POST":
+        form = AccessLogLookupForm(request.POST)
+        if form.is_valid():
+            value = form.cleaned_data["client"]
+            lookup = {"bsn": value} if len(value) == 9 else {"pk": int(value)}
+            found = own_clients.filter(**lookup).values_list("pk", flat=True).first()
+            if found is not None:
+                return redirect(f"{reverse('clients:access_log')}?klant={found}")
             record_event(
-                request.user,
-                Action.READ,
-                object_type="audit.auditevent",
-                object_id="",
-                client_id=client_id,
-                reason="access log consulted by privacy officer",
+                request.user, Action.READ, object_type="audit.auditevent", reason="access log lookup without a match"
             )
-            events = AuditEvent.objects.filter(client_id=client_id).order_by("-at", "-id")
-            page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+            return render(request, "clients/access_log.html", {"form": form, "page": None, "not_found": True})
+        return render(request, "clients/access_log.html", {"form": form, "page": None})
+    requested = request.GET.get("klant", "")
+    client_id = (
+        own_clients.filter(pk=int(requested)).values_list("pk", flat=True).first() if requested.isdigit() else None
+    )
+    page = None
+    if client_id is not None:
+        record_event(
+            request.user,
+            Action.READ,
+            object_type="audit.auditevent",
+            client_id=client_id,
+            reason="access log consulted by privacy officer",
+        )
+        events = AuditEvent.objects.filter(client_id=client_id).order_by("-at", "-id")
+        page = Paginator(events, 50).get_page(request.GET.get("pagina"))
     return render(
         request,
         "clients/access_log.html",
         {
-            "form": form,
+            "form": AccessLogLookupForm(),
             "page": page,
             "client_id": client_id,
-            "not_found": not_found,
+            "not_found": bool(requested) and client_id is None,
             "query_prefix": query_prefix(request),
         },
     )
@@ -153,9 +165,19 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _visible_duplicate(request: AuthenticatedRequest, form: ClientForm) -> Client | None:
-    """The existing dossier behind a duplicate BSN, only when the user may open it."""
+    """The existing dossier behind a duplicate BSN, only when the user may open it.
+
+    Learning that a BSN is known here reveals that the person is a client, so the hit is on record either way.
+    """
     if form.existing is None:
         return None
+    record_event(
+        request.user,
+        Action.READ,
+        form.existing,
+        client_id=form.existing.pk,
+        reason="BSN already registered (checked while registering)",
+    )
     return visible_clients(request.user).filter(pk=form.existing.pk).first()
 
 

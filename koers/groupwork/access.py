@@ -1,14 +1,27 @@
-"""Access that follows from group work: a trainer sees the participants of their own runs."""
+"""Access that follows from group work: a trainer sees the participants of their own runs.
 
+The relation ends: a cancelled run opens nothing, and a run that started more than ``RELATION_WINDOW`` ago no longer
+opens its participants (long enough for sessions, the hand-off and the evaluation; SECURITY.md item 27).
+"""
+
+import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from koers.access.categories import DataCategory
 from koers.access.scoping import grants
 from koers.accounts.roles import Role
 from koers.clients.models import Client
-from koers.groupwork.models import GroupRun, Participation
+from koers.groupwork.models import GroupRun, Participation, RunStatus
+
+RELATION_WINDOW = datetime.timedelta(days=120)
+
+
+def current_runs() -> QuerySet[GroupRun]:
+    since = timezone.localdate() - RELATION_WINDOW
+    return GroupRun.objects.exclude(status=RunStatus.CANCELLED).filter(start_date__gte=since)
 
 
 @grants(
@@ -18,7 +31,7 @@ from koers.groupwork.models import GroupRun, Participation
     "participants of own group runs: name, contact and group needs, never diagnosis",
 )
 def participants_of_own_runs(user: Any) -> Q:
-    own = Participation.objects.filter(group_run__trainers=user).values("client_id")
+    own = Participation.objects.filter(group_run__in=current_runs().filter(trainers=user)).values("client_id")
     return Q(pk__in=own)
 
 
@@ -29,7 +42,8 @@ def participants_of_own_runs(user: Any) -> Q:
     "participants of the organisation's group runs: logistics only",
 )
 def participants_for_logistics(user: Any) -> Q:
-    enrolled = Participation.objects.filter(group_run__programme__organisation=user.organisation_id)
+    runs = current_runs().filter(programme__organisation=user.organisation_id)
+    enrolled = Participation.objects.filter(group_run__in=runs)
     return Q(pk__in=enrolled.values("client_id"))
 
 

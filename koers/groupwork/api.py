@@ -22,6 +22,7 @@ class GroupRunSerializer(serializers.ModelSerializer):
 
 class GroupRunViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GroupRunSerializer
+    lookup_value_regex = r"\d+"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

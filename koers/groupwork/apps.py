@@ -7,4 +7,4 @@ class GroupworkConfig(AppConfig):
     verbose_name = _("Group work")
 
     def ready(self) -> None:
-        from koers.groupwork import access  # noqa: F401  (registers the access rules for group work)
+        from koers.groupwork import access, signals  # noqa: F401  (access rules; audit of trainer changes)

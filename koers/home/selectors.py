@@ -87,7 +87,9 @@ def administrator_figures(user: Any) -> dict[str, Any]:
 
 def privacy_figures(user: Any) -> dict[str, int]:
     since = timezone.now() - timedelta(days=1)
-    recent = AuditEvent.objects.filter(at__gte=since)
+    own_usernames = User.objects.filter(organisation=user.organisation_id).values("username")
+    own = Q(actor__organisation=user.organisation_id) | Q(action="login_failed", object_id__in=own_usernames)
+    recent = AuditEvent.objects.filter(own, at__gte=since)
     return recent.aggregate(
         client_reads=Count("pk", filter=Q(action="read", client_id__isnull=False)),
         failed_logins=Count("pk", filter=Q(action="login_failed")),

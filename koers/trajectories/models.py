@@ -29,7 +29,9 @@ class Trajectory(models.Model):
     future_perspective = models.TextField(
         _("desired future perspective"), blank=True, help_text=_("In the client's own words.")
     )
-    strengths = models.TextField(_("strengths and possibilities"), blank=True, help_text=_("In the client's own words."))
+    strengths = models.TextField(
+        _("strengths and possibilities"), blank=True, help_text=_("In the client's own words.")
+    )
     plan_agreed_on = models.DateField(_("plan agreed on"), null=True, blank=True)
     plan_agreement = models.TextField(
         _("client's agreement"), blank=True, help_text=_("How the client agreed to the plan, in their own words.")
@@ -163,7 +165,8 @@ class IgmFactorScore(models.Model):
     profile = models.ForeignKey(IgmProfile, on_delete=models.CASCADE, related_name="factors")
     factor = models.CharField(_("factor"), max_length=16, choices=IgmFactor.choices)
     score = models.PositiveSmallIntegerField(
-        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("score"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 = strongly hinders the target behaviour, 5 = strongly supports it."),
     )
     description = models.CharField(_("description"), max_length=500, blank=True)
@@ -191,8 +194,14 @@ class Goal(models.Model):
     """A goal in the client's own words; a goal with a parent is an intermediate goal toward it."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="goals")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="steps",
-                               verbose_name=_("intermediate goal of"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name=_("intermediate goal of"),
+    )
     text = models.CharField(_("goal in the client's words"), max_length=500)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
@@ -248,16 +257,18 @@ class Instrument(models.Model):
     """An instrument deployed for a goal, with a planned duration and a review date (principle 10)."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="instruments")
-    instrument_type = models.ForeignKey(InstrumentType, on_delete=models.PROTECT, related_name="instruments",
-                                        verbose_name=_("instrument"))
+    instrument_type = models.ForeignKey(
+        InstrumentType, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("instrument")
+    )
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("goal"))
     purpose = models.CharField(_("purpose"), max_length=500)
     expected_result = models.CharField(_("expected result"), max_length=500)
     started_on = models.DateField(_("start date"), null=True, blank=True)
     planned_weeks = models.PositiveSmallIntegerField(_("planned duration (weeks)"))
     review_on = models.DateField(_("review date"))
-    status = models.CharField(_("status"), max_length=16, choices=InstrumentStatus.choices,
-                              default=InstrumentStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InstrumentStatus.choices, default=InstrumentStatus.PLANNED
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     stop_reason = models.CharField(_("reason for stopping"), max_length=500, blank=True)
@@ -289,11 +300,16 @@ class ProgressReport(models.Model):
     period_end = models.DateField(_("period until"))
     summary = models.TextField(_("summary"), blank=True)
     life_domain_assessment = models.ForeignKey(
-        LifeDomainAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        LifeDomainAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("life-domain assessment"),
     )
-    igm_profile = models.ForeignKey(IgmProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                    verbose_name=_("IGM profile"))
+    igm_profile = models.ForeignKey(
+        IgmProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("IGM profile")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -132,8 +132,11 @@ def test_client_detail_query_budget(dossier, login) -> None:
 def test_privacy_officer_sees_who_read_a_client(dossier, make_user, login) -> None:
     login(dossier["consultant"]).get(reverse("clients:detail", args=[dossier["client"].pk]))
     officer = make_user(Role.PRIVACY_OFFICER)
-    response = login(officer).get(reverse("clients:access_log"), {"client": dossier["client"].bsn})
-    html = response.content.decode()
+    http = login(officer)
+    lookup = http.post(reverse("clients:access_log"), {"client": dossier["client"].bsn})
+    assert lookup["Location"] == f"{reverse('clients:access_log')}?klant={dossier['client'].pk}"
+    assert dossier["client"].bsn not in lookup["Location"], "a BSN never goes into a URL"
+    html = http.get(lookup["Location"]).content.decode()
     assert dossier["consultant"].username in html
     assert "cliëntdossier" in html, "the fixed reason is shown in Dutch"
     assert AuditEvent.objects.filter(actor=officer, client_id=dossier["client"].pk).exists()
@@ -141,7 +144,7 @@ def test_privacy_officer_sees_who_read_a_client(dossier, make_user, login) -> No
 
 def test_access_log_rejects_a_bsn_that_fails_the_eleven_test(make_user, login) -> None:
     officer = make_user(Role.PRIVACY_OFFICER)
-    response = login(officer).get(reverse("clients:access_log"), {"client": "123456789"})
+    response = login(officer).post(reverse("clients:access_log"), {"client": "123456789"})
     assert "elfproef" in response.content.decode() or "eleven test" in response.content.decode()
 
 
@@ -149,10 +152,21 @@ def test_access_log_query_budget(dossier, make_user, login) -> None:
     login(dossier["consultant"]).get(reverse("clients:detail", args=[dossier["client"].pk]))
     officer = make_user(Role.PRIVACY_OFFICER)
     http = login(officer)
-    url = reverse("clients:access_log") + f"?client={dossier['client'].pk}"
+    url = reverse("clients:access_log") + f"?klant={dossier['client'].pk}"
 
     def more_reads() -> None:
         for _ in range(5):
             login(dossier["consultant"]).get(reverse("clients:detail", args=[dossier["client"].pk]))
 
     assert_query_budget(http, url, budget=12, grow=more_reads)
+
+
+def test_access_log_lookup_without_match_is_on_record(make_user, login) -> None:
+    officer = make_user(Role.PRIVACY_OFFICER)
+    response = login(officer).post(reverse("clients:access_log"), {"client": "111222333"})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(actor=officer, reason="access log lookup without a match").exists()
+
+
+def test_api_detail_with_a_non_numeric_id_is_404_not_500(dossier, login) -> None:
+    assert login(dossier["consultant"]).get("/api/v1/clients/abc/").status_code == 404
