@@ -43,6 +43,21 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "clients:transfer#own": ("own", only({}, otherwise=405)),
     "clients:grant_access#own": ("own", only({}, otherwise=405)),
     "clients:access_log": (None, only({PR: 200})),
+    "trajectories:start#own": ("own_client", only({C: 200})),
+    "trajectories:start#other": ("other_client", only({C: 404, TM: 404})),
+    "trajectories:detail#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:detail#other": ("other_traj", only({C: 404, TM: 404})),
+    "trajectories:perspective#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:life_domains#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:igm_profile#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:goal_create#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:goal_edit#own": ("goal", only({C: 200, TM: 404})),
+    "trajectories:goal_edit#other": ("other_goal", only({C: 404, TM: 404})),
+    "trajectories:instrument_create#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:instrument_edit#own": ("instrument", only({C: 200, TM: 404})),
+    "trajectories:instrument_edit#other": ("other_instrument", only({C: 404, TM: 404})),
+    "trajectories:plan_agreement#own": ("traj", only({C: 200, TM: 404})),
+    "trajectories:end#own": ("traj", only({C: 200, TM: 404})),
     "groupwork:runs": (None, only({TR: 200, PL: 200})),
     "groupwork:run_detail#own": ("run", only({TR: 200, PL: 200})),
     "groupwork:run_detail#other": ("other_run", only({TR: 404, PL: 200})),
@@ -112,7 +127,21 @@ def world(role_users, municipality):
         client__municipality=municipality,
         client__consultant=outsider,
     )
+    from tests.trajectory_factories import InstrumentFactory, TrajectoryFactory
+
+    traj = TrajectoryFactory(client=own, created_by=role_users[C])
+    instrument = InstrumentFactory(trajectory=traj)
+    other_traj = TrajectoryFactory(client=other, created_by=outsider)
+    other_instrument = InstrumentFactory(trajectory=other_traj)
     return {
+        "own_client": {"client_pk": own.pk},
+        "other_client": {"client_pk": other.pk},
+        "traj": {"pk": traj.pk},
+        "other_traj": {"pk": other_traj.pk},
+        "goal": {"pk": instrument.goal_id},
+        "other_goal": {"pk": other_instrument.goal_id},
+        "instrument": {"pk": instrument.pk},
+        "other_instrument": {"pk": other_instrument.pk},
         "own": {"pk": own.pk},
         "other": {"pk": other.pk},
         "run": {"pk": run.pk},
