@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "koers.clients",
     "koers.trajectories",
     "koers.groupwork",
+    "koers.caseload",
+    "koers.imports",
     "koers.demo",
     "koers.home",
 ]
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "koers.audit.middleware.RequestIdMiddleware",
+    "koers.audit.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koers.i18n.ChosenLanguageMiddleware",
@@ -187,9 +190,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KOERS_PROXY_COUNT", 0)) or None
+KOERS_PROXY_COUNT = int(os.environ.get("KOERS_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "koers.audit.client_ip.client_ip"
 
+KOERS_API_TOKEN_DAYS = int(os.environ.get("KOERS_API_TOKEN_DAYS", 30))
 OTP_TOTP_ISSUER = os.environ.get("KOERS_OTP_ISSUER", "Koers")
+
+# Client import (koers/imports): run inline instead of in a background thread (tests, CI), and upload limits.
+KOERS_IMPORT_SYNC = env_bool("KOERS_IMPORT_SYNC", default=False)
+KOERS_IMPORT_MAX_BYTES = int(os.environ.get("KOERS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+KOERS_IMPORT_MAX_ROWS = int(os.environ.get("KOERS_IMPORT_MAX_ROWS", 100_000))
 
 LANGUAGE_CODE = "nl"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
@@ -239,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "koers.trajectories.models.GoalStatus",
+        "InstrumentStatusEnum": "koers.trajectories.models.InstrumentStatus",
+    },
 }
 
 # Strict content security policy: only our own scripts and styles, no inline code.
@@ -260,6 +274,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("KOERS_SSL_REDIRECT", default=True)
@@ -287,5 +302,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOERS_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -20,6 +20,7 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("Start"), "home:start", None),
+    NavItem(_("My caseload"), "caseload:index", frozenset({Role.CONSULTANT})),
     NavItem(
         _("Clients"),
         "clients:list",
@@ -27,6 +28,7 @@ NAVIGATION = [
     ),
     NavItem(_("Group runs"), "groupwork:runs", frozenset({Role.TRAINER, Role.PLANNER})),
     NavItem(_("Access log"), "clients:access_log", frozenset({Role.PRIVACY_OFFICER})),
+    NavItem(_("Client import"), "imports:list", frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("API"), "api-docs", None),
 ]

@@ -12,8 +12,7 @@ from koers.trajectories.models import Trajectory
 
 
 def visible_trajectories(user: Any) -> QuerySet[Trajectory]:
-    return scope(Trajectory.objects.all(), user).select_related("client", "client__municipality",
-                                                                 "client__consultant")
+    return scope(Trajectory.objects.all(), user).select_related("client", "client__municipality", "client__consultant")
 
 
 def trajectory_for(user: Any, pk: int, *, reason: str) -> Trajectory:

@@ -304,7 +304,15 @@ def update_instrument(user: Any, instrument: Instrument, data: dict[str, Any], *
     """Saves the instrument; stopping it needs a reason and sets the end date (principle 10)."""
     trajectory = instrument.trajectory
     changes = {name: data[name] for name in INSTRUMENT_FIELDS if name in data}
-    _check_instrument(trajectory, {**changes, "goal": changes.get("goal", instrument.goal)})
+    _check_instrument(
+        trajectory,
+        {
+            **changes,
+            "goal": changes.get("goal", instrument.goal),
+            "instrument_type": changes.get("instrument_type", instrument.instrument_type),
+            "stop_reason": changes.get("stop_reason", instrument.stop_reason),
+        },
+    )
     with transaction.atomic():
         _ensure_open(trajectory)
         stored = Instrument.objects.filter(pk=instrument.pk).values_list("ended_on", flat=True).get()

@@ -65,6 +65,42 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "v1:client-list": (None, only({C: 200, TM: 200, TR: 200, PL: 200})),
     "v1:client-detail#own": ("own", only({C: 200, TM: 200, TR: 200, PL: 200})),
     "v1:client-detail#other": ("other", only({C: 404, TM: 404, TR: 404, PL: 404})),
+    "progress:history#own": ("traj", only({C: 200, TM: 404})),
+    "progress:history#other": ("other_traj", only({C: 404, TM: 404})),
+    "progress:report_create#own": ("traj", only({C: 200, TM: 404})),
+    "progress:report_create#other": ("other_traj", only({C: 404, TM: 404})),
+    "progress:report_detail#own": ("report", only({C: 200, TM: 404})),
+    "progress:report_detail#other": ("other_report", only({C: 404, TM: 404})),
+    "progress:report_pdf#own": ("report", only({C: 200, TM: 404})),
+    "progress:report_pdf#other": ("other_report", only({C: 404, TM: 404})),
+    "progress:case_discussion#own": ("traj", only({C: 200, TM: 404})),
+    "progress:case_discussion#other": ("other_traj", only({C: 404, TM: 404})),
+    "progress:case_discussion_pdf#own": ("traj", only({C: 200, TM: 404})),
+    "progress:case_discussion_pdf#other": ("other_traj", only({C: 404, TM: 404})),
+    "imports:list": (None, only({AD: 200, TM: 200})),
+    "imports:new": (None, only({AD: 200, TM: 200})),
+    "imports:detail": ("import", only({AD: 200, TM: 200})),
+    "imports:progress": ("import", only({AD: 200, TM: 200})),
+    "imports:report": ("import", only({AD: 200, TM: 200})),
+    "caseload:index": (None, only({C: 200})),
+    "v1:trajectory-list": (None, only({C: 200, TM: 200})),
+    "v1:trajectory-detail#own": ("traj", only({C: 200, TM: 404})),
+    "v1:trajectory-detail#other": ("other_traj", only({C: 404, TM: 404})),
+    "v1:goal-list": (None, only({C: 200, TM: 200})),
+    "v1:goal-detail#own": ("goal", only({C: 200, TM: 404})),
+    "v1:goal-detail#other": ("other_goal", only({C: 404, TM: 404})),
+    "v1:instrument-list": (None, only({C: 200, TM: 200})),
+    "v1:instrument-detail#own": ("instrument", only({C: 200, TM: 404})),
+    "v1:instrument-detail#other": ("other_instrument", only({C: 404, TM: 404})),
+    "v1:lifedomainassessment-list": (None, only({C: 200, TM: 200})),
+    "v1:lifedomainassessment-detail#own": ("assessment", only({C: 200, TM: 404})),
+    "v1:lifedomainassessment-detail#other": ("other_assessment", only({C: 404, TM: 404})),
+    "v1:igmprofile-list": (None, only({C: 200, TM: 200})),
+    "v1:igmprofile-detail#own": ("profile", only({C: 200, TM: 404})),
+    "v1:igmprofile-detail#other": ("other_profile", only({C: 404, TM: 404})),
+    "v1:progressreport-list": (None, only({C: 200, TM: 200})),
+    "v1:progressreport-detail#own": ("report", only({C: 200, TM: 404})),
+    "v1:progressreport-detail#other": ("other_report", only({C: 404, TM: 404})),
     "v1:grouprun-list": (None, only({TR: 200, PL: 200})),
     "v1:grouprun-detail#own": ("run", only({TR: 200, PL: 200})),
     "api-schema": (None, only({}, otherwise=200)),
@@ -127,13 +163,34 @@ def world(role_users, municipality):
         client__municipality=municipality,
         client__consultant=outsider,
     )
-    from tests.trajectory_factories import InstrumentFactory, TrajectoryFactory
+    from tests.trajectory_factories import (
+        IgmProfileFactory,
+        InstrumentFactory,
+        LifeDomainAssessmentFactory,
+        ProgressReportFactory,
+        TrajectoryFactory,
+    )
 
     traj = TrajectoryFactory(client=own, created_by=role_users[C])
     instrument = InstrumentFactory(trajectory=traj)
     other_traj = TrajectoryFactory(client=other, created_by=outsider)
     other_instrument = InstrumentFactory(trajectory=other_traj)
+    assessment, other_assessment = (LifeDomainAssessmentFactory(trajectory=t) for t in (traj, other_traj))
+    profile, other_profile = (IgmProfileFactory(trajectory=t) for t in (traj, other_traj))
+    report, other_report = (ProgressReportFactory(trajectory=t) for t in (traj, other_traj))
+    from koers.imports.models import ClientImport
+
+    job = ClientImport.objects.create(
+        organisation=municipality.organisation, uploaded_by=role_users[AD], file_name="export.csv", file_format="csv"
+    )
     return {
+        "import": {"pk": job.pk},
+        "assessment": {"pk": assessment.pk},
+        "other_assessment": {"pk": other_assessment.pk},
+        "profile": {"pk": profile.pk},
+        "other_profile": {"pk": other_profile.pk},
+        "report": {"pk": report.pk},
+        "other_report": {"pk": other_report.pk},
         "own_client": {"client_pk": own.pk},
         "other_client": {"client_pk": other.pk},
         "traj": {"pk": traj.pk},
