@@ -50,8 +50,14 @@ def _administrator(user: User, organisation: Organisation, municipality: Municip
 
 def _privacy_officer(user: User, organisation: Organisation, municipality: Municipality, make_user) -> None:
     client = factories.ClientFactory(organisation=organisation, municipality=municipality)
+    colleague = make_user(Role.CONSULTANT)
+    stranger = factories.UserFactory(organisation=factories.OrganisationFactory(name="Elders"))
     AuditEvent.objects.bulk_create(
-        [AuditEvent(actor_username="someone", action=Action.READ, client_id=client.pk) for _ in range(5)]
+        [
+            AuditEvent(actor=colleague, actor_username=colleague.username, action=Action.READ, client_id=client.pk)
+            for _ in range(5)
+        ]
+        + [AuditEvent(actor=stranger, actor_username=stranger.username, action=Action.READ, client_id=client.pk)]
     )
 
 
