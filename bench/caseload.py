@@ -226,11 +226,41 @@ def measure(http: Any, url: str, requests: int) -> tuple[int, int, float]:
     return count, rows, statistics.median(timings)
 
 
+def dossier_pages(consultant: Any) -> list[str]:
+    """The dossier pages of the consultant's client with the most history."""
+    from django.db.models import Count
+
+    from koers.trajectories.models import Trajectory
+
+    trajectory = (
+        Trajectory.objects.filter(client__consultant=consultant)
+        .annotate(reports=Count("progress_reports"))
+        .order_by("-reports", "pk")
+        .first()
+    )
+    if trajectory is None:
+        return []
+    client = trajectory.client_id
+    return [
+        f"/clienten/{client}/",
+        f"/clienten/{client}/wijzigen/",
+        f"/trajecten/{trajectory.pk}/",
+        f"/trajecten/{trajectory.pk}/rapportages/",
+        f"/trajecten/{trajectory.pk}/rapportages/nieuw/",
+        f"/trajecten/{trajectory.pk}/casuistiek/",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=150)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--large-demo",
+        action="store_true",
+        help="first load seed_demo --size large (40,000 clients) unless present, so every table is full-size",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ["KOERS_VAR_DIR"] = tempfile.mkdtemp(prefix="koers-bench-")
@@ -245,6 +275,14 @@ def main() -> None:
     django.setup()
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    if args.large_demo:
+        from koers.demo.services import demo_organisation_exists
+
+        if not demo_organisation_exists():
+            os.environ.setdefault("KOERS_DEMO_PASSWORD", "bench-demo-wachtwoord")
+            started = time.perf_counter()
+            call_command("seed_demo", size="large", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            print(f"seed_demo --size large: {time.perf_counter() - started:.1f} s")
     try:
         with transaction.atomic():
             started = time.perf_counter()
@@ -259,6 +297,9 @@ def main() -> None:
             for variant in VARIANTS:
                 queries, rows, median = measure(http, "/caseload/" + variant, args.requests)
                 print(f"{'/caseload/' + variant:<34} {queries:>7} {rows:>5} {median:>10.1f}")
+            for url in dossier_pages(consultant):
+                queries, rows, median = measure(http, url, args.requests)
+                print(f"{url:<34} {queries:>7} {'':>5} {median:>10.1f}")
             raise RollbackError
     except RollbackError:
         pass
