@@ -146,6 +146,11 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Page queries are short; PostgreSQL's JIT compiler spent ~0.6 s per caseload page compiling them (measured
+    # with bench/caseload.py on the large demo data), so it is off. See docs/decisions/0007-postgresql-jit-off.md.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("KOERS_TEST_SQLITE_NAME") or None
 
