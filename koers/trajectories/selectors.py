@@ -1,7 +1,8 @@
 """Reads of trajectory data, scoped like the dossier they belong to."""
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -13,6 +14,17 @@ from koers.trajectories.models import Trajectory
 
 def visible_trajectories(user: Any) -> QuerySet[Trajectory]:
     return scope(Trajectory.objects.all(), user).select_related("client", "client__municipality", "client__consultant")
+
+
+PartOfTrajectory = TypeVar("PartOfTrajectory", bound=models.Model)
+
+
+def part_of_visible_trajectory(user: Any, model: type[PartOfTrajectory], pk: int) -> PartOfTrajectory:
+    """A goal, instrument or report only through a trajectory the user may see; 404 alike for missing and forbidden."""
+    part = model._default_manager.filter(pk=pk, trajectory__in=visible_trajectories(user)).first()
+    if part is None:
+        raise Http404
+    return part
 
 
 def trajectory_for(user: Any, pk: int, *, reason: str) -> Trajectory:

@@ -42,7 +42,7 @@ from koers.trajectories.models import (
     LifeDomainAssessment,
     Trajectory,
 )
-from koers.trajectories.selectors import trajectory_for, visible_trajectories
+from koers.trajectories.selectors import part_of_visible_trajectory, trajectory_for
 from koers.trajectories.services import (
     OpenTrajectoryExistsError,
     StaleEditError,
@@ -265,16 +265,9 @@ def goal_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/goal_form.html", {"trajectory": trajectory, "form": form})
 
 
-def _visible_goal(request: AuthenticatedRequest, pk: int) -> Goal:
-    goal = Goal.objects.filter(pk=pk, trajectory__in=visible_trajectories(request.user)).first()
-    if goal is None:
-        raise Http404
-    return goal
-
-
 @role_required(*TRAJECTORY_ROLES)
 def goal_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    goal = _visible_goal(request, pk)
+    goal = part_of_visible_trajectory(request.user, Goal, pk)
     trajectory = trajectory_for(request.user, goal.trajectory_id, reason="goal form")
     goal.trajectory = trajectory
     if not trajectory.is_open:
@@ -312,17 +305,10 @@ def instrument_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/instrument_form.html", {"trajectory": trajectory, "form": form})
 
 
-def _visible_instrument(request: AuthenticatedRequest, pk: int) -> Instrument:
-    instrument = Instrument.objects.filter(pk=pk, trajectory__in=visible_trajectories(request.user)).first()
-    if instrument is None:
-        raise Http404
-    return instrument
-
-
 @role_required(*TRAJECTORY_ROLES)
 def instrument_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Edits an instrument; stopping it needs a reason and records the end date."""
-    instrument = _visible_instrument(request, pk)
+    instrument = part_of_visible_trajectory(request.user, Instrument, pk)
     trajectory = trajectory_for(request.user, instrument.trajectory_id, reason="instrument form")
     instrument.trajectory = trajectory
     if not trajectory.is_open:
