@@ -374,3 +374,228 @@ BSN_BLOCK = (0, 90_000)  # the five digits after the prefix, 00000-89999
 RUN_WINDOW_DAYS = (-270, 90)
 CANCELLED_SHARE = 0.05
 DAYPARTS = ("morning", "afternoon")
+
+
+# --- Trajectories (Gewogen Maatwerk dossiers) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstrumentTypeSpec:
+    name: str
+    kind: str
+    default_weeks: int | None
+    purposes: tuple[str, ...]
+    results: tuple[str, ...]
+
+
+# The catalogue; the group programmes follow PROGRAMMES (by slug), with a duration that covers the sessions.
+GROUP_PROGRAMME_WEEKS = {
+    "rechten-en-plichten": 2,
+    "empowermenttraining": 8,
+    "sollicitatietraining": 6,
+    "sova-training": 10,
+}
+INSTRUMENT_TYPES: tuple[InstrumentTypeSpec, ...] = (
+    InstrumentTypeSpec(
+        "Individuele coaching",
+        "coaching",
+        12,
+        ("Werken aan vertrouwen in eigen kunnen", "Samen een haalbare volgende stap kiezen", "Structuur in de week"),
+        ("Maakt zelf een weekplanning", "Benoemt zelf drie sterke punten", "Komt afspraken zelfstandig na"),
+    ),
+    InstrumentTypeSpec(
+        "Taalcursus NT2",
+        "schooling",
+        20,
+        ("Nederlands verbeteren voor werk", "Brieven en formulieren leren lezen"),
+        ("Niveau A2 gehaald", "Kan zich redden in een werkgesprek"),
+    ),
+    InstrumentTypeSpec(
+        "Werkervaringsplaats",
+        "work_experience",
+        26,
+        ("Werkritme opdoen in een echte werkomgeving", "Ervaring opdoen in de gekozen sector"),
+        ("Werkt drie dagen per week zelfstandig", "Referentie van de werkgever"),
+    ),
+    InstrumentTypeSpec(
+        "Sollicitatiebegeleiding",
+        "job_hunting",
+        8,
+        ("Gericht solliciteren", "Cv en motivatiebrief op orde"),
+        ("Drie sollicitaties per maand", "Uitnodiging voor een gesprek"),
+    ),
+    InstrumentTypeSpec(
+        "Schuldhulpverlening (verwijzing)",
+        "debt_help",
+        None,
+        ("Rust in de financiën", "Overzicht van schulden en vaste lasten"),
+        ("Aanmelding bij de schuldhulpverlening rond", "Budgetplan loopt"),
+    ),
+    InstrumentTypeSpec(
+        "Vrijwilligerswerk",
+        "other",
+        None,
+        ("Dagritme en sociale contacten", "Ontdekken wat bij past"),
+        ("Werkt twee dagdelen per week als vrijwilliger", "Weet welk werk energie geeft"),
+    ),
+)
+GROUP_PROGRAMME_PURPOSES = ("Leren van en met anderen in een groep", "Oefenen in een veilige groep")
+GROUP_PROGRAMME_RESULTS = ("Alle bijeenkomsten bijgewoond", "Past het geleerde toe in de eigen situatie")
+UNSPECIFIED_WEEKS = 16  # planned duration of an instrument whose catalogue entry has no usual duration
+
+TRAJECTORY_SHARE = 0.70  # clients of other consultants with an open trajectory
+EARLIER_TRAJECTORY_SHARE = 0.15  # of clients with an open trajectory: also an ended one before it
+ENDED_ONLY_SHARE = 0.20  # of clients without an open trajectory: an ended one
+OUTFLOW_SHARES = (
+    ("work_part_time", 0.22),
+    ("work_full_time", 0.13),
+    ("education", 0.10),
+    ("other_participation", 0.20),
+    ("moved", 0.10),
+    ("other", 0.25),
+)
+# Per open trajectory the chance of each caseload signal (selectors in koers.caseload).
+REVIEW_OVERDUE_SHARE = 0.15
+OVER_DURATION_SHARE = 0.10
+URGENT_BARRIER_SHARE = 0.08  # a 1 for housing or finances in the latest assessment
+URGENT_WITHOUT_ACTION_SHARE = 0.5  # of those: no planned or active instrument
+REPORT_OVERDUE_SHARE = 0.25
+
+PERSPECTIVES = (
+    "Ik wil weer in de zorg werken.",
+    "Ik wil een vaste baan, het liefst in de buurt.",
+    "Ik wil mijn eigen geld verdienen.",
+    "Ik wil iets met mijn handen doen, in de bouw of de techniek.",
+    "Ik wil over een jaar een opleiding volgen.",
+    "Ik wil in de logistiek werken, bijvoorbeeld in een magazijn.",
+    "Ik wil weer tussen de mensen zijn.",
+    "Ik wil een voorbeeld zijn voor mijn kinderen.",
+    "Ik wil in een winkel werken.",
+    "Ik wil koken in een restaurant.",
+    "Ik wil eerst mijn schulden oplossen en dan werken.",
+    "Ik wil goed Nederlands leren en dan werk zoeken.",
+    "Ik wil parttime werken naast de zorg voor mijn moeder.",
+    "Ik wil weer structuur in mijn dagen.",
+)
+STRENGTHS = (
+    "Ik ben goed met mijn handen.",
+    "Ik ben altijd op tijd.",
+    "Ik kan goed met kinderen omgaan.",
+    "Ik ben zorgzaam.",
+    "Ik werk hard als ik ergens voor ga.",
+    "Ik kan goed luisteren.",
+    "Ik spreek drie talen.",
+    "Ik heb een rijbewijs.",
+    "Ik ben creatief.",
+    "Ik kan goed plannen.",
+    "Ik heb ervaring in de schoonmaak.",
+    "Ik leer snel.",
+    "Mijn familie steunt mij.",
+    "Ik ben eerlijk en betrouwbaar.",
+)
+PLAN_AGREEMENTS = (
+    "Ik ben het eens met dit plan.",
+    "Dit plan past bij wat ik wil.",
+    "Ik ga ervoor, ook al vind ik het spannend.",
+    "Akkoord, we kijken over een paar maanden of het werkt.",
+    "Ik vind het een goed plan.",
+)
+GOALS = (
+    "Ik wil een werkervaringsplaats vinden.",
+    "Ik wil mijn cv afmaken.",
+    "Ik wil elke week drie keer solliciteren.",
+    "Ik wil mijn rijbewijs halen.",
+    "Ik wil beter Nederlands spreken.",
+    "Ik wil vrijwilligerswerk doen.",
+    "Ik wil rust in mijn geldzaken.",
+    "Ik wil een vast dagritme.",
+    "Ik wil een opleiding in de zorg starten.",
+    "Ik wil meer vertrouwen in mezelf.",
+    "Ik wil een baan van twintig uur per week.",
+    "Ik wil een eigen woning.",
+)
+INTERMEDIATE_GOALS = (
+    "Ik wil eerst een gesprek met een werkgever oefenen.",
+    "Ik wil eerst uitzoeken welke opleidingen er zijn.",
+    "Ik wil eerst mijn post elke week openmaken.",
+    "Ik wil eerst twee dagen per week op tijd opstaan.",
+    "Ik wil eerst mijn schulden op een rij zetten.",
+)
+TARGET_BEHAVIOURS = (
+    "Solliciteren op banen buiten de detailhandel",
+    "Zelfstandig afspraken nakomen",
+    "Elke week de post openen en ordenen",
+    "Hulp vragen als het niet lukt",
+    "Drie dagdelen per week vrijwilligerswerk doen",
+    "Nederlands spreken buiten de les",
+    "Contact opnemen met werkgevers",
+)
+# Per IGM factor: a description for a low (1-2), middling (3) and high (4-5) score.
+IGM_DESCRIPTIONS: dict[str, tuple[str, str, str]] = {
+    "attitude": (
+        "Ziet er vooral nadelen van.",
+        "Ziet voor- en nadelen.",
+        "Is er positief over.",
+    ),
+    "perceived_norm": (
+        "Omgeving moedigt het niet aan.",
+        "Omgeving is verdeeld.",
+        "Familie en vrienden steunen het.",
+    ),
+    "self_efficacy": (
+        "Denkt dat het niet gaat lukken.",
+        "Twijfelt of het lukt.",
+        "Heeft vertrouwen dat het lukt.",
+    ),
+    "intention": (
+        "Is het nog niet van plan.",
+        "Denkt erover na.",
+        "Is vastbesloten om het te doen.",
+    ),
+    "skills": (
+        "Mist nog kennis en vaardigheden.",
+        "Heeft de basis, oefening nodig.",
+        "Heeft de nodige vaardigheden.",
+    ),
+    "barriers": (
+        "Zorgtaken en vervoer staan in de weg.",
+        "Enkele praktische drempels.",
+        "Weinig praktische belemmeringen.",
+    ),
+}
+REPORT_CHANGED = (
+    "Meer zelfvertrouwen dan vorige periode.",
+    "Komt afspraken beter na.",
+    "Heeft de eerste stap gezet.",
+    "Weinig veranderd; er speelde veel thuis.",
+    "Praat er nu open over.",
+    "Heeft zelf contact gezocht.",
+    "Oefent wekelijks.",
+    "Nog geen verandering zichtbaar.",
+)
+REPORT_NEXT = (
+    "Volgende stap samen plannen.",
+    "Blijven oefenen met ondersteuning.",
+    "Over vier weken evalueren.",
+    "Netwerk erbij betrekken.",
+    "Doorgaan op de ingeslagen weg.",
+    "Drempel bespreken in het volgende gesprek.",
+)
+REPORT_SUMMARIES = (
+    "Goede voortgang; de cliënt werkt gemotiveerd aan de doelen.",
+    "Wisselende periode, maar de cliënt blijft betrokken.",
+    "Stap voor stap vooruit; het dagritme is beter.",
+    "Weinig voortgang door privéomstandigheden; plan blijft staan.",
+    "Duidelijke groei in zelfvertrouwen.",
+)
+OUTCOMES = (
+    "Afgerond volgens plan.",
+    "Doel bereikt; de cliënt gaat zelfstandig verder.",
+    "Afgerond; deels bereikt, vervolg in nieuw instrument.",
+)
+STOP_REASONS = (
+    "Gestopt wegens gezondheidsklachten.",
+    "Paste niet bij de cliënt; ander instrument gekozen.",
+    "Cliënt heeft werk gevonden.",
+    "Gestopt op verzoek van de cliënt.",
+)

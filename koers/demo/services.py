@@ -9,14 +9,14 @@ relative to today). Nothing here reads global randomness. The data is built in m
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
@@ -43,23 +43,66 @@ from koers.demo.data import (
     DEMO_CONSULTANT_CASELOAD,
     DEMO_ORGANISATION_NAME,
     DEMO_TRAINER_PROGRAMMES,
+    EARLIER_TRAJECTORY_SHARE,
+    ENDED_ONLY_SHARE,
     FAKER_LOCALES,
     FLAG_NOTES,
     FLAG_SHARES,
+    GOALS,
+    GROUP_PROGRAMME_PURPOSES,
+    GROUP_PROGRAMME_RESULTS,
+    GROUP_PROGRAMME_WEEKS,
+    IGM_DESCRIPTIONS,
+    INSTRUMENT_TYPES,
+    INTERMEDIATE_GOALS,
     MUNICIPALITIES,
     NAME_LISTS,
+    OUTCOMES,
+    OUTFLOW_SHARES,
+    OVER_DURATION_SHARE,
+    PERSPECTIVES,
+    PLAN_AGREEMENTS,
     PROGRAMMES,
+    REPORT_CHANGED,
+    REPORT_NEXT,
+    REPORT_OVERDUE_SHARE,
+    REPORT_SUMMARIES,
+    REVIEW_OVERDUE_SHARE,
     ROOMS_PER_LOCATION,
     RUN_WINDOW_DAYS,
     SIZES,
     STAFF_EMAIL_DOMAIN,
     STAFF_TEAM,
+    STOP_REASONS,
     STREETS,
+    STRENGTHS,
+    TARGET_BEHAVIOURS,
     TRAINER_POOL_TEAM,
+    TRAJECTORY_SHARE,
+    UNSPECIFIED_WEEKS,
+    URGENT_BARRIER_SHARE,
+    URGENT_WITHOUT_ACTION_SHARE,
+    InstrumentTypeSpec,
     RoomSpec,
     SizeSpec,
 )
 from koers.groupwork.models import GroupRun, Participation, Programme, Room, RunStatus, TrainerProfile
+from koers.trajectories.models import (
+    Goal,
+    GoalStatus,
+    IgmFactor,
+    IgmFactorScore,
+    IgmProfile,
+    Instrument,
+    InstrumentStatus,
+    InstrumentType,
+    LifeDomain,
+    LifeDomainAssessment,
+    LifeDomainScore,
+    ProgressReport,
+    ProgressReportFacet,
+    Trajectory,
+)
 
 BATCH_SIZE = 2_000
 PROGRESS_EVERY = 10_000
@@ -180,8 +223,10 @@ def seed_demo(
     layout = _plan_staff(spec, client_count, rng, fakers["nl_NL"])
     client_plans = _plan_clients(layout, rng, fakers, now)
     runs = _plan_runs(spec, client_count, layout.staff, client_plans, rng, today)
+    dossiers = _plan_dossiers(client_plans, layout.staff, random.Random(f"koers-demo-dossiers-{seed}"), today)
     if progress and client_count >= PROGRESS_EVERY:
         progress("Cliënten gegenereerd", len(client_plans), client_count)
+        progress("Trajecten gegenereerd", len(dossiers), len(dossiers))
 
     with transaction.atomic():
         existing = Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).first()
@@ -190,7 +235,7 @@ def seed_demo(
                 raise DemoAlreadySeededError(DEMO_ORGANISATION_NAME)
             delete_demo_organisation(existing)
         _check_usernames_free([plan.username for plan in layout.staff])
-        return _write(spec, layout, client_plans, runs, password, now, progress)
+        return _write(spec, layout, client_plans, runs, dossiers, password, now, progress)
 
 
 def delete_demo_organisation(organisation: Organisation) -> None:
@@ -211,12 +256,14 @@ def delete_demo_organisation(organisation: Organisation) -> None:
     AccessGrant.objects.filter(granted_by__organisation=org).update(granted_by=None)
     ScreeningFlag.objects.filter(client__organisation=org).delete()
     ScreeningFlag.objects.filter(recorded_by__organisation=org).update(recorded_by=None)
+    _delete_dossiers(org)
     Client.objects.filter(organisation=org).delete()
     AuditEvent.objects.filter(actor__organisation=org).update(actor=None)
     _delete_role_assignments_quietly(org)
     User.objects.filter(organisation=org).delete()
     Team.objects.filter(organisation=org).delete()
     Municipality.objects.filter(organisation=org).delete()
+    InstrumentType.objects.filter(organisation=org).delete()
     org_id = org.pk
     org.delete()
     record_event(
@@ -741,6 +788,7 @@ def _write(
     layout: StaffLayout,
     client_plans: list[ClientPlan],
     runs: list[RunPlan],
+    dossiers: list[TrajectoryPlan],
     password: str,
     now: datetime,
     progress: ProgressCallback | None,
@@ -903,6 +951,556 @@ def _write(
         "rooms": len(rooms),
         "runs": len(group_runs),
         "participations": len(participations),
+        **_write_dossiers(organisation, users, clients, dossiers, progress if total >= PROGRESS_EVERY else None),
     }
     logins = [(account.username, account.role) for account in DEMO_ACCOUNTS]
     return SeedResult(organisation, counts, logins)
+
+
+# --- Dossiers: trajectories with diagnosis, plan and progress ----------------------------------------------------
+
+DOMAINS = list(LifeDomain.values)
+FACTORS = list(IgmFactor.values)
+URGENT_DOMAINS = (DOMAINS.index(LifeDomain.HOUSING), DOMAINS.index(LifeDomain.FINANCES))
+REPORT_WEEKS = 13  # the caseload's default period without a progress report (KOERS_PROGRESS_REPORT_WEEKS)
+DEBT_HELP, COACHING = "Schuldhulpverlening (verwijzing)", "Individuele coaching"
+
+
+@dataclass
+class Intents:
+    """Which caseload signals an open trajectory is built to show today."""
+
+    review: bool = False
+    over_duration: bool = False
+    urgent: bool = False
+    no_action: bool = False
+    report: bool = False
+
+
+@dataclass
+class InstrumentPlan:
+    type: int  # index in the catalogue
+    goal: int  # index in the trajectory's goals
+    purpose: str
+    expected_result: str
+    started_on: date | None
+    planned_weeks: int
+    review_on: date
+    status: str
+    ended_on: date | None = None
+    outcome: str = ""
+    stop_reason: str = ""
+
+
+@dataclass
+class ReportPlan:
+    written_on: date
+    period_start: date
+    summary: str
+    assessment: int | None  # index of the assessment of its time
+    profile: int | None
+    facets: list[tuple[str, str]]  # (what changed, what is next) per IGM factor
+
+
+@dataclass
+class TrajectoryPlan:
+    client: int
+    consultant: int
+    started_on: date
+    ended_on: date | None
+    outflow_reason: str
+    future_perspective: str
+    strengths: str
+    plan_agreed_on: date | None
+    plan_agreement: str
+    assessments: list[tuple[date, list[int]]] = field(default_factory=list)  # scores in DOMAINS order
+    profiles: list[tuple[date, str, list[int]]] = field(default_factory=list)  # scores in FACTORS order
+    goals: list[tuple[str, date | None, str, int | None]] = field(default_factory=list)  # text, target, status, parent
+    instruments: list[InstrumentPlan] = field(default_factory=list)
+    reports: list[ReportPlan] = field(default_factory=list)
+
+
+def _catalogue() -> list[InstrumentTypeSpec]:
+    """The instrument catalogue: the fixed entries with one per group programme after the first."""
+    programmes = [
+        InstrumentTypeSpec(
+            p.name, "group_programme", GROUP_PROGRAMME_WEEKS[p.slug], GROUP_PROGRAMME_PURPOSES, GROUP_PROGRAMME_RESULTS
+        )
+        for p in PROGRAMMES
+    ]
+    return [INSTRUMENT_TYPES[0], *programmes, *INSTRUMENT_TYPES[1:]]
+
+
+def _days(day: date, other: date) -> int:
+    return (day - other).days
+
+
+def _draw_intents(rng: random.Random) -> Intents:
+    urgent = rng.random() < URGENT_BARRIER_SHARE
+    no_action = urgent and rng.random() < URGENT_WITHOUT_ACTION_SHARE
+    return Intents(
+        review=not no_action and rng.random() < REVIEW_OVERDUE_SHARE,
+        over_duration=not no_action and rng.random() < OVER_DURATION_SHARE,
+        urgent=urgent,
+        no_action=no_action,
+        report=rng.random() < REPORT_OVERDUE_SHARE,
+    )
+
+
+# The demo consultant's first four clients show one signal each, so every badge appears whatever the seed.
+FORCED_INTENTS = (
+    Intents(review=True),
+    Intents(over_duration=True),
+    Intents(urgent=True, no_action=True),
+    Intents(report=True),
+)
+
+
+def _plan_dossiers(
+    clients: list[ClientPlan], staff: list[StaffPlan], rng: random.Random, today: date
+) -> list[TrajectoryPlan]:
+    """Every client of the demo consultant and most others have an open trajectory; some have an ended one."""
+    demo = next(i for i, s in enumerate(staff) if s.username == DEMO_BY_ROLE[Role.CONSULTANT].username)
+    catalogue = _catalogue()
+    forced = list(FORCED_INTENTS)
+    plans: list[TrajectoryPlan] = []
+    for index, client in enumerate(clients):
+        if client.consultant == demo or rng.random() < TRAJECTORY_SHARE:
+            started = today - timedelta(days=rng.randint(30, 1095))
+            intents = _draw_intents(rng)
+            if client.consultant == demo and forced:
+                intents = forced.pop(0)
+                started = today - timedelta(days=rng.randint(200, 700))
+            if rng.random() < EARLIER_TRAJECTORY_SHARE:
+                ended = started - timedelta(days=rng.randint(1, 120))
+                earlier = ended - timedelta(days=rng.randint(90, 720))
+                plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, earlier, ended, Intents()))
+            plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, started, None, intents, today))
+        elif rng.random() < ENDED_ONLY_SHARE:
+            ended = today - timedelta(days=rng.randint(7, 540))
+            started = ended - timedelta(days=rng.randint(90, 720))
+            plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, started, ended, Intents()))
+    return plans
+
+
+def _plan_trajectory(
+    rng: random.Random,
+    catalogue: list[InstrumentTypeSpec],
+    client: int,
+    consultant: int,
+    started: date,
+    ended: date | None,
+    intents: Intents,
+    today: date | None = None,
+) -> TrajectoryPlan:
+    as_of = ended or today
+    assert as_of is not None
+    age = _days(as_of, started)
+    agreed = rng.random() < 0.85 and age >= 14
+    plan = TrajectoryPlan(
+        client=client,
+        consultant=consultant,
+        started_on=started,
+        ended_on=ended,
+        outflow_reason=_weighted(rng, OUTFLOW_SHARES) if ended else "",
+        future_perspective=rng.choice(PERSPECTIVES),
+        strengths=" ".join(rng.sample(STRENGTHS, rng.randint(1, 3))),
+        plan_agreed_on=started + timedelta(days=rng.randint(7, min(42, age))) if agreed else None,
+        plan_agreement=rng.choice(PLAN_AGREEMENTS) if agreed else "",
+    )
+    _plan_diagnosis(plan, rng, as_of, intents)
+    _plan_goals(plan, rng, as_of)
+    _plan_instruments(plan, rng, catalogue, as_of, intents)
+    _plan_reports(plan, rng, as_of, intents)
+    return plan
+
+
+def _spread(first: date, last: date, count: int) -> list[date]:
+    """``count`` dates from ``first`` up to (not including) ``last``, evenly apart."""
+    span = max(0, _days(last, first))
+    return [first + timedelta(days=span * k // count) for k in range(count)]
+
+
+def _plan_diagnosis(plan: TrajectoryPlan, rng: random.Random, as_of: date, intents: Intents) -> None:
+    """Life-domain assessments (mostly 2-4, often improving) and IGM profiles over the trajectory."""
+    age = _days(as_of, plan.started_on)
+    count = 1 if age < 120 else rng.choices((1, 2, 3), weights=(3, 4, 3))[0]
+    dates = _spread(plan.started_on + timedelta(days=rng.randint(0, min(21, age))), as_of, count)
+    latest = [rng.choices((2, 3, 4, 5), weights=(3, 4, 3, 1))[0] for _ in DOMAINS]
+    if intents.urgent:
+        latest[rng.choice(URGENT_DOMAINS)] = 1
+    improving = rng.random() < 0.6
+    scores = [latest]
+    for _ in dates[1:]:
+        later = scores[0]
+        step = 0.35 if improving else 0.05
+        scores.insert(0, [max(1, s - 1) if rng.random() < step else s for s in later])
+    plan.assessments = list(zip(dates, scores, strict=True))
+
+    count = 1 if age < 180 else rng.randint(1, 2)
+    dates = _spread(plan.started_on + timedelta(days=rng.randint(7, max(7, min(42, age)))), as_of, count)
+    dates = [min(day, as_of) for day in dates]
+    behaviour = rng.choice(TARGET_BEHAVIOURS)
+    factors = [rng.choices((1, 2, 3, 4, 5), weights=(1, 3, 4, 3, 1))[0] for _ in FACTORS]
+    for day in dates:
+        plan.profiles.append((day, behaviour, factors))
+        factors = [min(5, s + 1) if rng.random() < 0.4 else s for s in factors]
+
+
+def _plan_goals(plan: TrajectoryPlan, rng: random.Random, as_of: date) -> None:
+    """One to three goals in the client's words, sometimes with an intermediate goal under the first."""
+    age = _days(as_of, plan.started_on)
+    for text in rng.sample(GOALS, rng.randint(1, 3)):
+        if plan.ended_on is not None:
+            status = GoalStatus.ACHIEVED if rng.random() < 0.6 else GoalStatus.STOPPED
+        else:
+            status = GoalStatus.ACHIEVED if age > 180 and rng.random() < 0.15 else GoalStatus.OPEN
+        if status == GoalStatus.OPEN:
+            target: date | None = as_of + timedelta(days=rng.randint(30, 270))
+        else:
+            target = plan.started_on + timedelta(days=rng.randint(0, age))
+        plan.goals.append((text, target if rng.random() < 0.9 else None, status, None))
+    if rng.random() < 0.3:
+        _, parent_target, parent_status, _ = plan.goals[0]
+        target = parent_target - timedelta(days=rng.randint(14, 60)) if parent_target else None
+        plan.goals.append((rng.choice(INTERMEDIATE_GOALS), target, parent_status, 0))
+
+
+def _plan_instruments(
+    plan: TrajectoryPlan, rng: random.Random, catalogue: list[InstrumentTypeSpec], as_of: date, intents: Intents
+) -> None:
+    """A running instrument (set up for the intended signals) and some finished ones, each for a goal."""
+    age = _days(as_of, plan.started_on)
+    names = [spec.name for spec in catalogue]
+
+    def instrument(type_index: int, **values: object) -> InstrumentPlan:
+        spec = catalogue[type_index]
+        return InstrumentPlan(
+            type=type_index,
+            goal=rng.randrange(len(plan.goals)),
+            purpose=rng.choice(spec.purposes),
+            expected_result=rng.choice(spec.results),
+            **values,  # type: ignore[arg-type]
+        )
+
+    def weeks(type_index: int) -> int:
+        return catalogue[type_index].default_weeks or UNSPECIFIED_WEEKS
+
+    for _ in range(rng.choices((0, 1, 2), weights=(4, 4, 2))[0] if age >= 28 else 0):
+        kind = rng.randrange(len(catalogue))
+        start = plan.started_on + timedelta(days=rng.randint(0, age - 14))
+        end = min(as_of, start + timedelta(days=rng.randint(14, weeks(kind) * 7)))
+        stopped = rng.random() < 0.3
+        plan.instruments.append(
+            instrument(
+                kind,
+                started_on=start,
+                planned_weeks=weeks(kind),
+                review_on=start + timedelta(weeks=weeks(kind)),
+                status=InstrumentStatus.STOPPED if stopped else InstrumentStatus.COMPLETED,
+                ended_on=end,
+                outcome="" if stopped else rng.choice(OUTCOMES),
+                stop_reason=rng.choice(STOP_REASONS) if stopped else "",
+            )
+        )
+    if plan.ended_on is not None or intents.no_action:
+        if plan.ended_on is not None and not plan.instruments:
+            # An ended trajectory used at least one instrument.
+            kind = rng.randrange(len(catalogue))
+            plan.instruments.append(
+                instrument(
+                    kind,
+                    started_on=plan.started_on,
+                    planned_weeks=weeks(kind),
+                    review_on=plan.started_on + timedelta(weeks=weeks(kind)),
+                    status=InstrumentStatus.COMPLETED,
+                    ended_on=min(as_of, plan.started_on + timedelta(weeks=weeks(kind))),
+                    outcome=rng.choice(OUTCOMES),
+                )
+            )
+        return
+
+    today = as_of
+    if intents.urgent:
+        kind = names.index(DEBT_HELP if rng.random() < 0.6 else COACHING)
+    else:
+        kind = rng.randrange(len(catalogue))
+    planned = weeks(kind)
+    review_on: date
+    if intents.over_duration and age >= 42:
+        planned = max(2, min(planned, (age - 14) // 7))
+        start = today - timedelta(days=planned * 7 + rng.randint(1, min(60, age - planned * 7)))
+        if intents.review:
+            review_on = max(start, today - timedelta(days=rng.randint(1, 30)))
+        else:  # extended at the last review: the next one lies ahead
+            review_on = today + timedelta(days=rng.randint(7, 42))
+        status = InstrumentStatus.ACTIVE
+    elif intents.review or rng.random() < 0.8:
+        status = InstrumentStatus.ACTIVE
+        start = today - timedelta(days=rng.randint(min(7, age), max(min(7, age), min(age, planned * 7 - 1))))
+        if intents.review:
+            review_on = today - timedelta(days=rng.randint(1, max(1, _days(today, start))))
+        else:
+            review_on = start + timedelta(weeks=planned)
+    else:
+        status = InstrumentStatus.PLANNED
+        start = today + timedelta(days=rng.randint(7, 28))
+        review_on = start + timedelta(weeks=planned)
+    plan.instruments.append(
+        instrument(
+            kind,
+            started_on=None if status == InstrumentStatus.PLANNED and rng.random() < 0.5 else start,
+            planned_weeks=planned,
+            review_on=review_on,
+            status=status,
+        )
+    )
+
+
+def _plan_reports(plan: TrajectoryPlan, rng: random.Random, as_of: date, intents: Intents) -> None:
+    """Zero to four progress reports; an open trajectory meant to signal has none in the last 13 weeks."""
+    first = plan.started_on + timedelta(days=28)
+    if plan.ended_on is not None:
+        dates = _spread(first, as_of, rng.randint(1, 3)) if first < as_of else []
+    else:
+        cutoff = as_of - timedelta(weeks=REPORT_WEEKS)
+        if plan.started_on >= cutoff:
+            dates = [as_of - timedelta(days=rng.randint(0, 14))] if rng.random() < 0.5 else []
+        elif intents.report:
+            count = rng.randint(0, 3)
+            dates = _spread(first, cutoff - timedelta(days=1), count) if first < cutoff - timedelta(days=1) else []
+        else:
+            last = as_of - timedelta(days=rng.randint(0, REPORT_WEEKS * 7 - 10))
+            count = rng.randint(1, 4)
+            dates = [*_spread(first, last, count - 1), last] if first < last else [last]
+    dates = [max(day, plan.started_on) for day in dates]
+    period_start = plan.started_on
+    for day in sorted(dates):
+        assessment = max((i for i, (on, _) in enumerate(plan.assessments) if on <= day), default=None)
+        profile = max((i for i, (on, _, _) in enumerate(plan.profiles) if on <= day), default=None)
+        plan.reports.append(
+            ReportPlan(
+                written_on=day,
+                period_start=period_start,
+                summary=rng.choice(REPORT_SUMMARIES),
+                assessment=assessment,
+                profile=profile,
+                facets=[(rng.choice(REPORT_CHANGED), rng.choice(REPORT_NEXT)) for _ in FACTORS],
+            )
+        )
+        period_start = day
+
+
+def _write_dossiers(
+    organisation: Organisation,
+    users: list[User],
+    clients: list[Client],
+    dossiers: list[TrajectoryPlan],
+    progress: ProgressCallback | None,
+) -> dict[str, int]:
+    """Write the catalogue and the trajectories in chunks: parents first, to know their keys."""
+    types = InstrumentType.objects.bulk_create(
+        [
+            InstrumentType(organisation=organisation, name=spec.name, kind=spec.kind, default_weeks=spec.default_weeks)
+            for spec in _catalogue()
+        ]
+    )
+    counts = dict.fromkeys(
+        ("instrument_types", "trajectories", "assessments", "igm_profiles", "goals", "instruments", "reports"), 0
+    )
+    counts["instrument_types"] = len(types)
+    total = len(dossiers)
+    for start in range(0, total, BATCH_SIZE):
+        chunk = dossiers[start : start + BATCH_SIZE]
+        _write_dossier_chunk(chunk, types, users, clients, counts)
+        done = start + len(chunk)
+        if progress and (done % PROGRESS_EVERY < BATCH_SIZE or done == total):
+            progress("Trajecten", done, total)
+    return counts
+
+
+def _write_dossier_chunk(
+    chunk: list[TrajectoryPlan],
+    types: list[InstrumentType],
+    users: list[User],
+    clients: list[Client],
+    counts: dict[str, int],
+) -> None:
+    trajectories = Trajectory.objects.bulk_create(
+        [
+            Trajectory(
+                client=clients[plan.client],
+                started_on=plan.started_on,
+                ended_on=plan.ended_on,
+                outflow_reason=plan.outflow_reason,
+                future_perspective=plan.future_perspective,
+                strengths=plan.strengths,
+                plan_agreed_on=plan.plan_agreed_on,
+                plan_agreement=plan.plan_agreement,
+                created_by=users[plan.consultant],
+            )
+            for plan in chunk
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    pairs = list(zip(chunk, trajectories, strict=True))
+    assessments = LifeDomainAssessment.objects.bulk_create(
+        [
+            LifeDomainAssessment(trajectory=trajectory, assessed_on=on, assessed_by=users[plan.consultant])
+            for plan, trajectory in pairs
+            for on, _ in plan.assessments
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    _insert_rows(
+        LifeDomainScore,
+        ("assessment", "domain", "score", "note"),
+        (
+            (assessment.pk, domain, score, "")
+            for assessment, scores in zip(assessments, (s for plan in chunk for _, s in plan.assessments), strict=True)
+            for domain, score in zip(DOMAINS, scores, strict=True)
+        ),
+    )
+    profiles = IgmProfile.objects.bulk_create(
+        [
+            IgmProfile(
+                trajectory=trajectory, target_behaviour=behaviour, assessed_on=on, assessed_by=users[plan.consultant]
+            )
+            for plan, trajectory in pairs
+            for on, behaviour, _ in plan.profiles
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    _insert_rows(
+        IgmFactorScore,
+        ("profile", "factor", "score", "description"),
+        (
+            (profile.pk, factor, score, IGM_DESCRIPTIONS[factor][0 if score <= 2 else 1 if score == 3 else 2])
+            for profile, scores in zip(profiles, (s for plan in chunk for _, _, s in plan.profiles), strict=True)
+            for factor, score in zip(FACTORS, scores, strict=True)
+        ),
+    )
+    # Goals without a parent first, then the intermediate goals that point to them.
+    top = Goal.objects.bulk_create(
+        [
+            Goal(trajectory=trajectory, text=text, target_date=target, status=status)
+            for plan, trajectory in pairs
+            for text, target, status, parent in plan.goals
+            if parent is None
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    goals: list[list[Goal]] = []
+    position = 0
+    steps: list[Goal] = []
+    for plan, trajectory in pairs:
+        own: list[Goal] = []
+        for text, target, status, parent in plan.goals:
+            if parent is None:
+                own.append(top[position])
+                position += 1
+            else:
+                step = Goal(trajectory=trajectory, parent=own[parent], text=text, target_date=target, status=status)
+                own.append(step)
+                steps.append(step)
+        goals.append(own)
+    Goal.objects.bulk_create(steps, batch_size=BATCH_SIZE)
+    instruments = [
+        Instrument(
+            trajectory=trajectory,
+            instrument_type=types[item.type],
+            goal=own[item.goal],
+            purpose=item.purpose,
+            expected_result=item.expected_result,
+            started_on=item.started_on,
+            planned_weeks=item.planned_weeks,
+            review_on=item.review_on,
+            status=item.status,
+            outcome=item.outcome,
+            ended_on=item.ended_on,
+            stop_reason=item.stop_reason,
+        )
+        for (plan, trajectory), own in zip(pairs, goals, strict=True)
+        for item in plan.instruments
+    ]
+    Instrument.objects.bulk_create(instruments, batch_size=BATCH_SIZE)
+    assessment_offsets, profile_offsets = _offsets(chunk, "assessments"), _offsets(chunk, "profiles")
+    reports = ProgressReport.objects.bulk_create(
+        [
+            ProgressReport(
+                trajectory=trajectory,
+                written_on=report.written_on,
+                author=users[plan.consultant],
+                period_start=report.period_start,
+                period_end=report.written_on,
+                summary=report.summary,
+                life_domain_assessment=(
+                    assessments[assessment_offsets[p] + report.assessment] if report.assessment is not None else None
+                ),
+                igm_profile=profiles[profile_offsets[p] + report.profile] if report.profile is not None else None,
+            )
+            for p, (plan, trajectory) in enumerate(pairs)
+            for report in plan.reports
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    _insert_rows(
+        ProgressReportFacet,
+        ("report", "factor", "changed", "next_steps"),
+        (
+            (report.pk, factor, changed, next_steps)
+            for report, plan in zip(reports, (r for plan in chunk for r in plan.reports), strict=True)
+            for factor, (changed, next_steps) in zip(FACTORS, plan.facets, strict=True)
+        ),
+    )
+    counts["trajectories"] += len(trajectories)
+    counts["assessments"] += len(assessments)
+    counts["igm_profiles"] += len(profiles)
+    counts["goals"] += len(top) + len(steps)
+    counts["instruments"] += len(instruments)
+    counts["reports"] += len(reports)
+
+
+def _insert_rows(model: type[Model], names: Sequence[str], rows: Iterable[tuple[int | str, ...]]) -> None:
+    """Insert plain rows (ids, texts, numbers) with multi-row INSERTs: for the leaf tables, which make up most of
+    the dossier rows, ``bulk_create`` spends far more time building model instances than the database needs."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = {field.name: field.column for field in model._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[name]) for name in names)
+    placeholder = "(" + ", ".join(["%s"] * len(names)) + ")"
+    per_statement = 500
+    batch: list[int | str] = []
+    count = 0
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.extend(row)
+            count += 1
+            if count == per_statement:
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * count)}", batch)  # noqa: S608
+                batch, count = [], 0
+        if count:
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * count)}", batch)  # noqa: S608
+
+
+def _offsets(chunk: list[TrajectoryPlan], attribute: str) -> list[int]:
+    """Per trajectory of the chunk, where its assessments (or profiles) start in the chunk's created list."""
+    offsets, position = [], 0
+    for plan in chunk:
+        offsets.append(position)
+        position += len(getattr(plan, attribute))
+    return offsets
+
+
+def _delete_dossiers(organisation: Organisation) -> None:
+    """Trajectories and everything under them, leaves first (an instrument protects its goal)."""
+    in_org = Q(trajectory__client__organisation=organisation)
+    ProgressReportFacet.objects.filter(report__trajectory__client__organisation=organisation).delete()
+    ProgressReport.objects.filter(in_org).delete()
+    Instrument.objects.filter(in_org).delete()
+    Goal.objects.filter(in_org, parent__isnull=False).delete()
+    Goal.objects.filter(in_org).delete()
+    IgmFactorScore.objects.filter(profile__trajectory__client__organisation=organisation).delete()
+    IgmProfile.objects.filter(in_org).delete()
+    LifeDomainScore.objects.filter(assessment__trajectory__client__organisation=organisation).delete()
+    LifeDomainAssessment.objects.filter(in_org).delete()
+    Trajectory.objects.filter(client__organisation=organisation).delete()

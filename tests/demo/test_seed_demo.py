@@ -17,6 +17,16 @@ from koers.clients.models import CONTRA_INDICATION_KINDS, Client, FlagKind, Scre
 from koers.demo import services
 from koers.demo.data import DEMO_ORGANISATION_NAME
 from koers.groupwork.models import GroupRun, Participation, RunStatus
+from koers.trajectories.models import (
+    Goal,
+    IgmFactorScore,
+    Instrument,
+    InstrumentType,
+    LifeDomainScore,
+    ProgressReport,
+    ProgressReportFacet,
+    Trajectory,
+)
 
 PASSWORD = "demo-wachtwoord-voor-tests"
 TEST_CLIENTS = 400  # the smallest organisation the caseload rules allow; seeds in well under a second
@@ -37,12 +47,32 @@ def seed(seed: int = 1, *, clients: int | None = TEST_CLIENTS, reset: bool = Fal
 
 
 def digest() -> str:
-    """A fingerprint of who the demo clients are and which flags they carry."""
+    """A fingerprint of who the demo clients are, which flags they carry and what their dossiers hold."""
     kinds: dict[int, list[str]] = defaultdict(list)
     for client_id, kind in ScreeningFlag.objects.values_list("client_id", "kind"):
         kinds[client_id].append(kind)
+    dossier: dict[int, list[str]] = defaultdict(list)
+    queries = (
+        Trajectory.objects.values_list(
+            "client_id", "started_on", "ended_on", "outflow_reason", "future_perspective", "strengths", "plan_agreed_on"
+        ),
+        LifeDomainScore.objects.values_list(
+            "assessment__trajectory__client_id", "assessment__assessed_on", "domain", "score"
+        ),
+        IgmFactorScore.objects.values_list("profile__trajectory__client_id", "profile__assessed_on", "factor", "score"),
+        Goal.objects.values_list("trajectory__client_id", "text", "status", "target_date", "parent__text"),
+        Instrument.objects.values_list(
+            "trajectory__client_id", "instrument_type__name", "status", "started_on", "review_on", "planned_weeks"
+        ),
+        ProgressReport.objects.values_list(
+            "trajectory__client_id", "written_on", "summary", "life_domain_assessment__assessed_on"
+        ),
+    )
+    for query in queries:
+        for client_id, *values in query:
+            dossier[client_id].append(repr(values))
     rows = sorted(
-        (bsn, first, last, tuple(sorted(kinds[pk])))
+        (bsn, first, last, tuple(sorted(kinds[pk])), tuple(sorted(dossier[pk])))
         for pk, bsn, first, last in Client.objects.values_list("pk", "bsn", "first_name", "last_name")
     )
     return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -57,6 +87,14 @@ def table_counts() -> dict[str, int]:
         "flags": ScreeningFlag.objects.count(),
         "runs": GroupRun.objects.count(),
         "participations": Participation.objects.count(),
+        "instrument_types": InstrumentType.objects.count(),
+        "trajectories": Trajectory.objects.count(),
+        "scores": LifeDomainScore.objects.count(),
+        "factors": IgmFactorScore.objects.count(),
+        "goals": Goal.objects.count(),
+        "instruments": Instrument.objects.count(),
+        "reports": ProgressReport.objects.count(),
+        "facets": ProgressReportFacet.objects.count(),
     }
 
 

@@ -31,6 +31,13 @@ COUNT_LABELS = (
     ("rooms", "Ruimtes"),
     ("runs", "Groepen"),
     ("participations", "Deelnames"),
+    ("instrument_types", "Instrumentsoorten"),
+    ("trajectories", "Trajecten"),
+    ("assessments", "Leefgebiedenscans"),
+    ("igm_profiles", "IGM-profielen"),
+    ("goals", "Doelen"),
+    ("instruments", "Ingezette instrumenten"),
+    ("reports", "Voortgangsrapportages"),
 )
 
 
