@@ -34,11 +34,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from koers.clients.models import AccessGrant, Client
+from koers.clients.access import active_grants
+from koers.clients.models import Client
 from koers.clients.selectors import search_clients
 from koers.trajectories.models import (
     URGENT_BARRIER,
@@ -175,7 +175,7 @@ class Sort(StrEnum):
 def _replacing(user: Any) -> Q:
     """Clients of a colleague that the user covers with temporary access; a team manager's own reasoned opening of
     a dossier (granted by themselves) is not a replacement."""
-    grants = AccessGrant.objects.filter(user=user, valid_until__gt=timezone.now()).exclude(granted_by=user)
+    grants = active_grants(user).exclude(granted_by=user)
     return Q(pk__in=grants.values("client_id")) & ~Q(consultant=user)
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from koers.access.categories import ALL_CATEGORIES, DataCategory
@@ -17,9 +17,13 @@ def own_caseload(user: Any) -> Q:
     return Q(consultant=user)
 
 
+def active_grants(user: Any) -> QuerySet[AccessGrant]:
+    """The user's temporary access that has not ended: the one definition every dossier part uses."""
+    return AccessGrant.objects.filter(user=user, valid_until__gt=timezone.now())
+
+
 def _granted(user: Any) -> Q:
-    active = AccessGrant.objects.filter(user=user, valid_until__gt=timezone.now())
-    return Q(pk__in=active.values("client_id"))
+    return Q(pk__in=active_grants(user).values("client_id"))
 
 
 grants(Client, Role.CONSULTANT, ALL_CATEGORIES, "temporary access with a logged reason")(_granted)

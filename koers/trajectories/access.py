@@ -3,12 +3,11 @@
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from koers.access.categories import ALL_CATEGORIES
 from koers.access.scoping import grants
 from koers.accounts.roles import Role
-from koers.clients.models import AccessGrant
+from koers.clients.access import active_grants
 from koers.trajectories.models import Trajectory
 
 
@@ -18,8 +17,7 @@ def own_caseload(user: Any) -> Q:
 
 
 def _granted(user: Any) -> Q:
-    active = AccessGrant.objects.filter(user=user, valid_until__gt=timezone.now())
-    return Q(client_id__in=active.values("client_id"))
+    return Q(client_id__in=active_grants(user).values("client_id"))
 
 
 grants(Trajectory, Role.CONSULTANT, ALL_CATEGORIES, "temporary access with a logged reason")(_granted)
