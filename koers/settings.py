@@ -206,6 +206,10 @@ KOERS_IMPORT_SYNC = env_bool("KOERS_IMPORT_SYNC", default=False)
 KOERS_IMPORT_MAX_BYTES = int(os.environ.get("KOERS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 KOERS_IMPORT_MAX_ROWS = int(os.environ.get("KOERS_IMPORT_MAX_ROWS", 100_000))
 
+# Group work: the address in links that leave Koers (evaluation e-mails and letters), and when reminders go out.
+KOERS_SITE_URL = os.environ.get("KOERS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+KOERS_REMINDER_DAYS = int(os.environ.get("KOERS_REMINDER_DAYS", 2))
+
 LANGUAGE_CODE = "nl"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -257,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "koers.trajectories.models.GoalStatus",
         "InstrumentStatusEnum": "koers.trajectories.models.InstrumentStatus",
+        "VariantEnum": "koers.groupwork.models.Variant",
     },
 }
 
@@ -300,6 +305,12 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koers@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587 if PRODUCTION else 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=PRODUCTION)
+EMAIL_TIMEOUT = 30
 
 LOGGING = {
     "version": 1,
@@ -307,5 +318,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOERS_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

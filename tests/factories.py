@@ -4,11 +4,14 @@ import datetime
 
 import factory
 from django.utils import timezone
+from faker import Faker
 from stdnum.nl import bsn as bsn_number
 
 from koers.accounts.models import Municipality, Organisation, RoleAssignment, Team, User
 from koers.clients.models import AccessGrant, Client, ScreeningFlag
 from koers.groupwork.models import GroupRun, Participation, Programme, Room
+
+_FAKER = Faker("nl_NL")
 
 
 def _valid_bsn(n: int) -> str:
@@ -45,6 +48,11 @@ class TeamFactory(factory.django.DjangoModelFactory[Team]):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
+def _plain_last_name() -> str:
+    """A Dutch surname without an apostrophe ("van 't Hof"), which HTML escapes and plain ``in html`` checks miss."""
+    return _FAKER.last_name().replace("'", "")
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -52,7 +60,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"medewerker{n}")
     first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    last_name = factory.LazyFunction(_plain_last_name)
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password("correct-horse-battery")
 
@@ -71,7 +79,7 @@ class ClientFactory(factory.django.DjangoModelFactory[Client]):
     municipality = factory.SubFactory(MunicipalityFactory, organisation=factory.SelfAttribute("..organisation"))
     bsn = factory.Sequence(_valid_bsn)
     first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    last_name = factory.LazyFunction(_plain_last_name)
     date_of_birth = datetime.date(1985, 5, 17)
     email = factory.Sequence(lambda n: f"client{n}@example.org")
     phone = "06-12345678"

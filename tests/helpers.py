@@ -42,3 +42,17 @@ def assert_query_budget(http: HttpClient, url: str, budget: int, grow: Callable[
     assert status == 200, f"{url} answered {status} after growing the data"
     assert before <= budget, f"{url}: {before} queries, budget {budget}"
     assert after == before, f"{url}: {before} queries, then {after} after adding data: the count grows with data"
+
+
+def require_tool(path: str | None, package: str) -> str:
+    """A command-line tool a test needs: skip on a laptop without it, fail in CI (KOERS_REQUIRE_BROWSER=1)."""
+    import os
+
+    import pytest
+
+    if path is None:
+        message = f"{package} is not installed (apt-get install -y {package})"
+        if os.environ.get("KOERS_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + ", and CI requires every real component")
+        pytest.skip(message)
+    return path

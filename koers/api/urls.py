@@ -7,14 +7,14 @@ from rest_framework.routers import DefaultRouter
 from koers.accounts.api import me
 from koers.api import schema  # noqa: F401  (registers the authentication schemes)
 from koers.clients.api import ClientViewSet
-from koers.groupwork.api import GroupRunViewSet
+from koers.groupwork.api import register as register_groupwork
 from koers.trajectories.api import register as register_trajectories
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("clients", ClientViewSet, basename="client")
-router.register("group-runs", GroupRunViewSet, basename="grouprun")
 register_trajectories(router)
+register_groupwork(router)
 
 v1 = [path("me/", me, name="me"), *router.urls]
 

@@ -3,8 +3,9 @@
 A signal is a boolean expression on a client row (an ``Exists`` over the client's records), built for a given day.
 The list, the filter, the badges, the summary and the sort by number of signals all derive from ``SIGNALS``, so a
 new signal is one entry there, with its builder in the app that owns the data (this app sits above them all).
-"Measurement due" and "hand-off signal not yet acknowledged" join that way when measurement and the group hand-off
-exist; until then they are absent, not faked.
+Group work adds two: a trainer's hand-off signal not yet acknowledged, and an absence from a group session not yet
+seen (marked when the programme is mandatory). "Measurement due" joins the same way when measurement exists; until
+then it is absent, not faked.
 """
 
 import datetime
@@ -34,12 +35,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from koers.clients.access import active_grants
 from koers.clients.models import Client
 from koers.clients.selectors import search_clients
+from koers.groupwork.models import ABSENT_STATUSES, Attendance, HandOff
 from koers.trajectories.models import (
     URGENT_BARRIER,
     Instrument,
@@ -116,6 +119,53 @@ def progress_report_overdue(today: datetime.date) -> Exists:
     return Exists(_open_trajectories().filter(started_on__lt=cutoff).filter(~Exists(recent)))
 
 
+def _open_hand_offs() -> QuerySet[HandOff]:
+    return HandOff.objects.filter(participation__client=OuterRef("pk"), acknowledged_at__isnull=True)
+
+
+def hand_off_to_acknowledge(today: datetime.date) -> Exists:
+    """A trainer's hand-off signal about the client that no consultant has acknowledged yet."""
+    return Exists(_open_hand_offs())
+
+
+def _unseen_absences() -> QuerySet[Attendance]:
+    return Attendance.objects.filter(
+        participation__client=OuterRef("pk"), status__in=ABSENT_STATUSES, acknowledged_at__isnull=True
+    ).exclude(session__is_cancelled=True)
+
+
+def absent_from_group(today: datetime.date) -> Exists:
+    """An absence from a group session (with or without notice) that no consultant has marked as seen."""
+    return Exists(_unseen_absences())
+
+
+def _first_open_hand_off(today: datetime.date) -> dict[str, Any]:
+    oldest = _open_hand_offs().order_by("written_at", "pk").values("pk")[:1]
+    return {"open_hand_off_pk": Subquery(oldest)}
+
+
+def _mandatory_absence(today: datetime.date) -> dict[str, Any]:
+    return {
+        "absent_from_mandatory": Exists(_unseen_absences().filter(session__group_run__programme__is_mandatory=True))
+    }
+
+
+def _no_extras(today: datetime.date) -> dict[str, Any]:
+    return {}
+
+
+def _hand_off_link(client: Client) -> str:
+    return reverse("groupwork:handoff_detail", args=[client.open_hand_off_pk])  # type: ignore[attr-defined]
+
+
+def _absences_link(client: Client) -> str:
+    return reverse("groupwork:absences") + f"?client={client.pk}"
+
+
+def _mandatory_marker(client: Client) -> str | Promise:
+    return _("mandatory") if client.absent_from_mandatory else ""  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Signal:
     name: str  # the annotation on each client row
@@ -123,6 +173,10 @@ class Signal:
     label: str | Promise  # the badge text
     description: str | Promise  # when the signal shows, in one sentence; may use %(weeks)s (report period)
     expression: Callable[[datetime.date], Exists]  # a boolean per client row
+    # Further values on each row that the badge uses (in the same query), where it links to, and a short marker.
+    extras: Callable[[datetime.date], dict[str, Any]] = _no_extras
+    link: Callable[[Client], str] | None = None
+    marker: Callable[[Client], str | Promise] | None = None
 
 
 SIGNALS: tuple[Signal, ...] = (
@@ -153,6 +207,25 @@ SIGNALS: tuple[Signal, ...] = (
         _("Progress report due"),
         _("The open trajectory has had no progress report for %(weeks)s weeks."),
         progress_report_overdue,
+    ),
+    Signal(
+        "signal_hand_off",
+        "overdracht",
+        _("Hand-off to acknowledge"),
+        _("A trainer wrote a hand-off signal at the end of a group and it has not been acknowledged yet."),
+        hand_off_to_acknowledge,
+        extras=_first_open_hand_off,
+        link=_hand_off_link,
+    ),
+    Signal(
+        "signal_absent",
+        "afwezig",
+        _("Absent from group"),
+        _("The client missed a group session and nobody has marked it as seen; marked when the group is mandatory."),
+        absent_from_group,
+        extras=_mandatory_absence,
+        link=_absences_link,
+        marker=_mandatory_marker,
     ),
 )
 SIGNALS_BY_PARAM = {signal.param: signal for signal in SIGNALS}
@@ -204,6 +277,7 @@ def caseload_for(
     """
     clients = search_clients(user, query, municipality_id).filter(_selection_condition(user, selection))
     clients = clients.annotate(**{s.name: s.expression(today) for s in SIGNALS})
+    clients = clients.annotate(**{name: value for s in SIGNALS for name, value in s.extras(today).items()})
     clients = clients.annotate(
         signal_count=sum(
             (Case(When(**{s.name: True}, then=Value(1)), default=Value(0)) for s in SIGNALS),
@@ -230,6 +304,27 @@ def caseload_for(
 def active_signals(client: Client) -> list[Signal]:
     """The signals of one row of :func:`caseload_for`, read from its annotations (no query)."""
     return [signal for signal in SIGNALS if getattr(client, signal.name, False)]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A signal as shown on a caseload row: where it leads and its marker (such as "mandatory"), if any."""
+
+    signal: Signal
+    url: str = ""
+    marker: str | Promise = ""
+
+
+def badges(client: Client) -> list[Badge]:
+    """The badges of one row of :func:`caseload_for`, from its annotations (no query)."""
+    return [
+        Badge(
+            signal,
+            url=signal.link(client) if signal.link else "",
+            marker=signal.marker(client) if signal.marker else "",
+        )
+        for signal in active_signals(client)
+    ]
 
 
 def caseload_summary(user: Any, *, today: datetime.date, selection: Selection = Selection.OWN) -> dict[str, int]:

@@ -13,10 +13,10 @@ from koers.caseload.forms import CaseloadFilterForm
 from koers.caseload.selectors import (
     SIGNALS,
     SIGNALS_BY_PARAM,
+    Badge,
     Selection,
-    Signal,
     Sort,
-    active_signals,
+    badges,
     caseload_for,
     caseload_summary,
     progress_report_weeks,
@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 @dataclass(frozen=True)
 class Row:
     client: Client
-    signals: list[Signal]
+    badges: list[Badge]
 
 
 @role_required(Role.CONSULTANT)
@@ -60,7 +60,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [Row(client, active_signals(client)) for client in page.object_list],
+            "rows": [Row(client, badges(client)) for client in page.object_list],
             "summary": [(s, summary[s.name]) for s in SIGNALS],
             "legend": [(s, s.description % {"weeks": weeks}) for s in SIGNALS],
             "totals": summary,

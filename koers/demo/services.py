@@ -1,22 +1,24 @@
-"""Fictitious demo data: one regional organisation with its staff, clients, programmes, rooms and group runs.
+"""Fictitious demo data: one regional organisation with its staff, clients and their dossiers; the group work
+(programmes, runs and the process around them) comes from ``koers.demo.groupwork``.
 
-Everything random comes from one ``random.Random(seed)`` and Faker instances seeded from the same seed, so a seed
-gives the same people, BSNs, flags and runs every time (for the same Faker version and the same day: dates are
-relative to today). Nothing here reads global randomness. The data is built in memory first and written with
-``bulk_create`` inside one transaction; ``bulk_create`` skips signals, so seeding writes no audit events per row.
+Everything random comes from ``random.Random`` instances and Faker instances seeded from the seed, so a seed
+gives the same people, BSNs, flags, dossiers and runs every time (for the same Faker version and the same day:
+dates are relative to today). Nothing here reads global randomness. The data is built in memory first and written
+with ``bulk_create`` (or plain multi-row INSERTs for leaf tables) inside one transaction; neither sends signals, so
+seeding writes no audit events per row.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
@@ -26,18 +28,19 @@ from koers.accounts.models import Municipality, Organisation, RoleAssignment, Te
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
 from koers.audit.services import record_event
-from koers.clients.models import CONTRA_INDICATION_KINDS, NEED_KINDS, AccessGrant, Client, FlagKind, ScreeningFlag
+from koers.clients.models import AccessGrant, Client, FlagKind, ScreeningFlag
+from koers.demo import groupwork
+from koers.demo.bulk import delete_rows, insert_rows
 from koers.demo.data import (
     AGE_BANDS,
+    AVAILABILITY_PATTERNS,
     BACKGROUNDS,
     BACKOFFICE_TEAM,
     BSN_BLOCK,
     BSN_PREFIX,
-    CANCELLED_SHARE,
     CASELOAD_MAX,
     CASELOAD_MIN,
     CONSULTANT_TEAM_KINDS,
-    DAYPARTS,
     DEMO_ACCOUNTS,
     DEMO_BY_ROLE,
     DEMO_CONSULTANT_CASELOAD,
@@ -55,6 +58,8 @@ from koers.demo.data import (
     IGM_DESCRIPTIONS,
     INSTRUMENT_TYPES,
     INTERMEDIATE_GOALS,
+    LANGUAGE_LEVELS_LOW,
+    LANGUAGE_LEVELS_OTHER,
     MUNICIPALITIES,
     NAME_LISTS,
     OUTCOMES,
@@ -68,8 +73,6 @@ from koers.demo.data import (
     REPORT_OVERDUE_SHARE,
     REPORT_SUMMARIES,
     REVIEW_OVERDUE_SHARE,
-    ROOMS_PER_LOCATION,
-    RUN_WINDOW_DAYS,
     SIZES,
     STAFF_EMAIL_DOMAIN,
     STAFF_TEAM,
@@ -82,11 +85,19 @@ from koers.demo.data import (
     UNSPECIFIED_WEEKS,
     URGENT_BARRIER_SHARE,
     URGENT_WITHOUT_ACTION_SHARE,
+    WEEKDAY_CODES,
     InstrumentTypeSpec,
-    RoomSpec,
     SizeSpec,
 )
-from koers.groupwork.models import GroupRun, Participation, Programme, Room, RunStatus, TrainerProfile
+from koers.demo.plans import (
+    ClientPlan,
+    InstrumentPlan,
+    Intents,
+    ReportPlan,
+    StaffPlan,
+    TrajectoryPlan,
+    aware,
+)
 from koers.trajectories.models import (
     Goal,
     GoalStatus,
@@ -94,6 +105,7 @@ from koers.trajectories.models import (
     IgmFactorScore,
     IgmProfile,
     Instrument,
+    InstrumentKind,
     InstrumentStatus,
     InstrumentType,
     LifeDomain,
@@ -110,7 +122,6 @@ PROGRESS_EVERY = 10_000
 ProgressCallback = Callable[[str, int, int], None]
 ASCII_LETTERS = str.maketrans({"ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "ß": "ss"})
 TeamMembership = User.teams.through
-RunTrainer = GroupRun.trainers.through
 
 
 class DemoAlreadySeededError(Exception):
@@ -122,49 +133,6 @@ class UsernameTakenError(Exception):
 
 
 # --- In-memory plan ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class StaffPlan:
-    username: str
-    first_name: str
-    last_name: str
-    roles: list[str]
-    teams: list[int]
-    is_demo: bool = False
-    trainer_hours: Decimal | None = None
-    competences: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ClientPlan:
-    municipality: int
-    consultant: int
-    bsn: str
-    first_name: str
-    last_name: str
-    date_of_birth: date
-    email: str
-    phone: str
-    street: str
-    postal_code: str
-    city: str
-    flags: list[tuple[str, str, datetime]]
-
-
-@dataclass
-class RunPlan:
-    programme: int
-    municipality: int
-    start_date: date
-    size: int
-    trainer_count: int
-    status: str = RunStatus.PLANNED
-    daypart: str = "morning"
-    room: int | None = None
-    trainers: list[int] = field(default_factory=list)
-    participants: list[tuple[int, date]] = field(default_factory=list)
-    for_demo_trainer: bool = False
 
 
 @dataclass
@@ -222,11 +190,23 @@ def seed_demo(
 
     layout = _plan_staff(spec, client_count, rng, fakers["nl_NL"])
     client_plans = _plan_clients(layout, rng, fakers, now)
-    runs = _plan_runs(spec, client_count, layout.staff, client_plans, rng, today)
+    _plan_client_details(client_plans, random.Random(f"koers-demo-details-{seed}"))
+    runs = groupwork.plan_runs(spec, client_count, layout.staff, rng, today)
     dossiers = _plan_dossiers(client_plans, layout.staff, random.Random(f"koers-demo-dossiers-{seed}"), today)
+    group_work = groupwork.plan_group_work(
+        runs,
+        layout.staff,
+        client_plans,
+        dossiers,
+        [entry.name for entry in _catalogue()],
+        random.Random(f"koers-demo-groupwork-{seed}"),
+        today,
+        now,
+    )
     if progress and client_count >= PROGRESS_EVERY:
         progress("Cliënten gegenereerd", len(client_plans), client_count)
         progress("Trajecten gegenereerd", len(dossiers), len(dossiers))
+        progress("Aanmeldingen gegenereerd", len(group_work.referrals), len(group_work.referrals))
 
     with transaction.atomic():
         existing = Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).first()
@@ -235,7 +215,7 @@ def seed_demo(
                 raise DemoAlreadySeededError(DEMO_ORGANISATION_NAME)
             delete_demo_organisation(existing)
         _check_usernames_free([plan.username for plan in layout.staff])
-        return _write(spec, layout, client_plans, runs, dossiers, password, now, progress)
+        return _write(spec, layout, client_plans, group_work, dossiers, password, now, progress)
 
 
 def delete_demo_organisation(organisation: Organisation) -> None:
@@ -244,20 +224,17 @@ def delete_demo_organisation(organisation: Organisation) -> None:
     Links from outside the organisation to its staff are cleared rather than deleted, and the audit trail stays:
     events by demo staff keep the username but lose the link to the deleted account. Role assignments go without
     their per-row audit signal; one event records the reset instead. A model added later that protects a link
-    to a client or staff member must be added here.
+    to a client or staff member must be added here. Large tables go in one statement each (``delete_rows``), which
+    falls back to Django's collector when anything still points at their rows.
     """
     org = organisation
-    Participation.objects.filter(client__organisation=org).delete()
-    GroupRun.objects.filter(Q(programme__organisation=org) | Q(municipality__organisation=org)).delete()
-    Programme.objects.filter(organisation=org).delete()
-    Room.objects.filter(organisation=org).delete()
-    TrainerProfile.objects.filter(user__organisation=org).delete()
+    groupwork.delete_group_work(org)
     AccessGrant.objects.filter(Q(client__organisation=org) | Q(user__organisation=org)).delete()
     AccessGrant.objects.filter(granted_by__organisation=org).update(granted_by=None)
-    ScreeningFlag.objects.filter(client__organisation=org).delete()
+    delete_rows(ScreeningFlag.objects.filter(client__organisation=org))
     ScreeningFlag.objects.filter(recorded_by__organisation=org).update(recorded_by=None)
     _delete_dossiers(org)
-    Client.objects.filter(organisation=org).delete()
+    delete_rows(Client.objects.filter(organisation=org))
     AuditEvent.objects.filter(actor__organisation=org).update(actor=None)
     _delete_role_assignments_quietly(org)
     User.objects.filter(organisation=org).delete()
@@ -387,7 +364,8 @@ def _plan_staff(spec: SizeSpec, client_count: int, rng: random.Random, fake: Fak
     for index in rng.sample(non_demo_consultants, min(spec.consultant_trainers, len(non_demo_consultants))):
         plan = staff[index]
         plan.roles.append(Role.TRAINER)
-        plan.trainer_hours = Decimal(rng.choice((4, 6, 8)))
+        plan.trainer_hours = Decimal(rng.choice((6, 8)))
+        plan.switching_minutes = 30  # switching between the caseload and the group (DOMAIN.md §4)
         plan.competences = rng.sample(["rechten-en-plichten", "sollicitatietraining"], rng.randint(1, 2))
 
     slugs = [p.slug for p in PROGRAMMES]
@@ -398,11 +376,18 @@ def _plan_staff(spec: SizeSpec, client_count: int, rng: random.Random, fake: Fak
         plan = person([Role.TRAINER], [pool], demo_role)
         plan.trainer_hours = Decimal(rng.choice((16, 20, 24, 28, 32)))
         if demo_role:
+            plan.trainer_hours = Decimal(32)
             plan.competences = list(DEMO_TRAINER_PROGRAMMES)
         else:
             # Round-robin so every programme has several trainers, plus one or two extra competences.
-            own = {slugs[t_index % len(slugs)], *rng.sample(slugs, rng.randint(1, 2))}
+            own = {slugs[(t_index - 1) % len(slugs)], *rng.sample(slugs, rng.randint(1, 2))}
             plan.competences = [slug for slug in slugs if slug in own]
+    dedicated = [p for p in staff if Role.TRAINER in p.roles and not p.is_demo and Role.CONSULTANT not in p.roles]
+    for slug in slugs:
+        # At least two trainers per programme, so a run can always be given (and by two when it needs two).
+        while sum(slug in p.competences for p in staff) < 2:
+            plan = min((p for p in dedicated if slug not in p.competences), key=lambda p: len(p.competences))
+            plan.competences = [s for s in slugs if s in {*plan.competences, slug}]
     person([Role.TEAM_MANAGER], [pool])
 
     team_names.append(BACKOFFICE_TEAM)
@@ -478,10 +463,6 @@ def _postcode(rng: random.Random, postcode_range: tuple[int, int]) -> str:
     return f"{rng.randint(*postcode_range)} {pair}"
 
 
-def _aware(day: date, hour: int, minute: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
 def _plan_clients(layout: StaffLayout, rng: random.Random, fakers: dict[str, Faker], now: datetime) -> list[ClientPlan]:
     """Clients spread over caseloads in random order, with needs and contra-indications at realistic shares."""
     slots = [
@@ -504,7 +485,7 @@ def _plan_clients(layout: StaffLayout, rng: random.Random, fakers: dict[str, Fak
             if rng.random() < share:
                 # A crisis is recent by nature; other flags were recorded over the past two years.
                 days_ago = rng.randint(0, 120 if kind == FlagKind.ACUTE_CRISIS else 730)
-                moment = _aware(today - timedelta(days=days_ago), rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
+                moment = aware(today - timedelta(days=days_ago), rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
                 flags.append((kind, rng.choice(FLAG_NOTES[kind]), min(moment, now)))
         house = f"{rng.randint(1, 160)}{rng.choice(('', '', '', '', 'a', 'b', '-1', '-2'))}"
         plans.append(
@@ -526,237 +507,21 @@ def _plan_clients(layout: StaffLayout, rng: random.Random, fakers: dict[str, Fak
     return plans
 
 
-# --- Group runs -------------------------------------------------------------------------------------------------
-
-
-def _room_specs(spec: SizeSpec) -> list[tuple[int, RoomSpec]]:
-    """(location index, room) for the rooms this size uses; the location of municipality i is i."""
-    return [
-        (location, room)
-        for location in range(len(MUNICIPALITIES))
-        for room in ROOMS_PER_LOCATION[location][: spec.rooms_per_location]
-    ]
-
-
-def _weekday(day: date) -> date:
-    """The day itself, or the Monday after when it falls in a weekend."""
-    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-
-
-def _session_dates(plan: RunPlan) -> list[date]:
-    return [plan.start_date + timedelta(weeks=k) for k in range(PROGRAMMES[plan.programme].session_count)]
-
-
-def _status(plan: RunPlan, today: date, rng: random.Random) -> str:
-    last = _session_dates(plan)[-1]
-    if plan.start_date > today:
-        return RunStatus.PLANNED
-    if last >= today:
-        return RunStatus.RUNNING
-    if not plan.for_demo_trainer and rng.random() < CANCELLED_SHARE:
-        return RunStatus.CANCELLED
-    return RunStatus.COMPLETED
-
-
-class _Calendar:
-    """Which rooms and trainers are taken on which day part, so no one is booked twice."""
-
-    def __init__(self) -> None:
-        self.rooms: set[tuple[int, date, str]] = set()
-        self.trainers: set[tuple[int, date, str]] = set()
-        self.load: dict[int, int] = {}
-
-    def room_free(self, room: int, days: list[date], part: str) -> bool:
-        return not any((room, day, part) in self.rooms for day in days)
-
-    def trainer_free(self, trainer: int, days: list[date], part: str) -> bool:
-        return not any((trainer, day, part) in self.trainers for day in days)
-
-    def book(self, plan: RunPlan, room: int, days: list[date]) -> None:
-        for day in days:
-            self.rooms.add((room, day, plan.daypart))
-            for trainer in plan.trainers:
-                self.trainers.add((trainer, day, plan.daypart))
-        for trainer in plan.trainers:
-            self.load[trainer] = self.load.get(trainer, 0) + len(days)
-
-
-def _plan_runs(
-    spec: SizeSpec,
-    client_count: int,
-    staff: list[StaffPlan],
-    clients: list[ClientPlan],
-    rng: random.Random,
-    today: date,
-) -> list[RunPlan]:
-    """Past, current and upcoming runs with a room, trainers and suitable participants."""
-    run_count = max(len(PROGRAMMES) * 2, round(spec.runs * client_count / spec.clients))
-    slug_index = {p.slug: i for i, p in enumerate(PROGRAMMES)}
-    demo_trainer = next(i for i, s in enumerate(staff) if s.username == DEMO_BY_ROLE[Role.TRAINER].username)
-
-    def new_run(programme: int, municipality: int, start: date, *, for_demo: bool = False) -> RunPlan:
-        spec_p = PROGRAMMES[programme]
-        return RunPlan(
-            programme=programme,
-            municipality=municipality,
-            start_date=_weekday(start),
-            size=rng.randint(spec_p.min_size, spec_p.max_size),
-            trainer_count=rng.randint(*spec_p.trainers),
-            for_demo_trainer=for_demo,
-        )
-
-    # Fixed runs for the demo trainer in the first municipality: upcoming, running and completed.
-    anchors = [
-        new_run(slug_index["rechten-en-plichten"], 0, today + timedelta(days=3), for_demo=True),
-        new_run(slug_index["empowermenttraining"], 0, today + timedelta(days=8), for_demo=True),
-        new_run(slug_index["sollicitatietraining"], 0, today - timedelta(days=14), for_demo=True),
-        new_run(slug_index["empowermenttraining"], 0, today - timedelta(days=120), for_demo=True),
-    ]
-    programme_weights = [p.run_weight for p in PROGRAMMES]
-    municipality_weights = [m.share for m in MUNICIPALITIES]
-
-    def municipality() -> int:
-        return rng.choices(range(len(MUNICIPALITIES)), weights=municipality_weights)[0]
-
-    # Every programme gets a completed, a running (when it spans several weeks) and an upcoming run.
-    last_weekday = today - timedelta(days=max(0, today.weekday() - 4))
-    others = []
-    for index, programme in enumerate(PROGRAMMES):
-        weeks = programme.session_count - 1
-        others.append(new_run(index, municipality(), today - timedelta(days=rng.randint(weeks * 7 + 14, 200))))
-        if weeks:
-            others.append(new_run(index, municipality(), last_weekday - timedelta(weeks=rng.randint(0, weeks - 1))))
-        others.append(new_run(index, municipality(), today + timedelta(days=rng.randint(3, 60))))
-    for _ in range(max(0, run_count - len(anchors) - len(others))):
-        chosen = rng.choices(range(len(PROGRAMMES)), weights=programme_weights)[0]
-        others.append(new_run(chosen, municipality(), today + timedelta(days=rng.randint(*RUN_WINDOW_DAYS))))
-    others.sort(key=lambda plan: (plan.start_date, plan.programme, plan.municipality))
-    runs = anchors + others
-
-    rooms = _room_specs(spec)
-    trainers = [i for i, s in enumerate(staff) if Role.TRAINER in s.roles]
-    calendar = _Calendar()
-    for plan in runs:
-        _place(plan, rooms, trainers, staff, calendar, rng, demo_trainer if plan.for_demo_trainer else None)
-        plan.status = _status(plan, today, rng)
-    _fill_runs(runs, staff, clients, rng, today)
-    return runs
-
-
-def _place(
-    plan: RunPlan,
-    rooms: list[tuple[int, RoomSpec]],
-    trainers: list[int],
-    staff: list[StaffPlan],
-    calendar: _Calendar,
-    rng: random.Random,
-    required_trainer: int | None,
-) -> None:
-    """Find a day part, room and trainers free on every session date; move the start a day on if needed."""
-    slug = PROGRAMMES[plan.programme].slug
-    competent = [t for t in trainers if slug in staff[t].competences]
-    for shift in range(30):
-        start = _weekday(plan.start_date + timedelta(days=shift))
-        days = [start + timedelta(weeks=k) for k in range(PROGRAMMES[plan.programme].session_count)]
-        for part in rng.sample(DAYPARTS, len(DAYPARTS)):
-            room = _pick_room(plan, rooms, days, part, calendar, rng)
-            if room is None:
-                continue
-            free = [t for t in competent if calendar.trainer_free(t, days, part)]
-            if required_trainer is not None:
-                if required_trainer not in free:
-                    continue
-                free.remove(required_trainer)
-            # Least loaded relative to their hours first; the random key breaks ties reproducibly.
-            free.sort(key=lambda t: (calendar.load.get(t, 0) / float(staff[t].trainer_hours or 1), rng.random()))
-            chosen = ([required_trainer] if required_trainer is not None else []) + free
-            if not chosen:
-                continue
-            plan.start_date, plan.daypart, plan.room = start, part, room
-            plan.trainers = chosen[: plan.trainer_count]
-            calendar.book(plan, room, days)
-            return
-    raise RuntimeError(f"No room or trainer free for {slug} around {plan.start_date}.")
-
-
-def _pick_room(
-    plan: RunPlan,
-    rooms: list[tuple[int, RoomSpec]],
-    days: list[date],
-    part: str,
-    calendar: _Calendar,
-    rng: random.Random,
-) -> int | None:
-    """A free room that fits the group, preferably in the municipality and with daylight and free access."""
-    fitting = [i for i, (_, room) in enumerate(rooms) if room.capacity >= plan.size]
-    for local in (True, False):
-        options = [
-            i for i in fitting if (rooms[i][0] == plan.municipality) == local and calendar.room_free(i, days, part)
-        ]
-        if options:
-            weights = [1 + 2 * rooms[i][1].has_daylight + 2 * rooms[i][1].accessible_without_escort for i in options]
-            return rng.choices(options, weights=weights)[0]
-    return None
-
-
-def _fill_runs(
-    runs: list[RunPlan],
-    staff: list[StaffPlan],
-    clients: list[ClientPlan],
-    rng: random.Random,
-    today: date,
-) -> None:
-    """Participants from the run's municipality, never with a contra-indication, at most one run per programme.
-
-    Clients with a need (language, cognitive, psychological) take at most a third of the places, so a group keeps
-    room for the extra support they need (DOMAIN.md §4, screening).
-    """
-    demo_consultant = next(i for i, s in enumerate(staff) if s.username == DEMO_BY_ROLE[Role.CONSULTANT].username)
-    with_need: list[list[int]] = [[] for _ in MUNICIPALITIES]
-    without_need: list[list[int]] = [[] for _ in MUNICIPALITIES]
-    demo_caseload: list[int] = []
-    for index, client in enumerate(clients):
-        kinds = {kind for kind, _, _ in client.flags}
-        if kinds & CONTRA_INDICATION_KINDS:
-            continue
-        (with_need if kinds & NEED_KINDS else without_need)[client.municipality].append(index)
-        if client.consultant == demo_consultant:
-            demo_caseload.append(index)
-    placed: set[tuple[int, int]] = set()  # (client, programme)
-
-    def draw(pool: list[int], count: int, programme: int, taken: list[int]) -> None:
-        attempts = 0
-        while count > 0 and pool and attempts < len(pool) * 3 + 50:
-            attempts += 1
-            candidate = pool[rng.randrange(len(pool))]
-            if (candidate, programme) in placed or candidate in taken:
-                continue
-            placed.add((candidate, programme))
-            taken.append(candidate)
-            count -= 1
-
-    for plan in runs:
-        programme = PROGRAMMES[plan.programme]
-        size = plan.size
-        if plan.status == RunStatus.CANCELLED:
-            # Cancelled for too few registrations: fewer than the minimum had been placed.
-            size = rng.randint(max(2, programme.min_size - 4), programme.min_size - 1)
-        taken: list[int] = []
-        if plan.for_demo_trainer and plan.municipality == 0:
-            # The demo trainer meets some of the demo consultant's clients, so both demo logins see them.
-            draw(demo_caseload, min(3, size), plan.programme, taken)
-        need_places = rng.randint(0, size // 3)
-        draw(with_need[plan.municipality], need_places, plan.programme, taken)
-        draw(without_need[plan.municipality], size - len(taken), plan.programme, taken)
-        if len(taken) < size:
-            draw(with_need[plan.municipality], size - len(taken), plan.programme, taken)
-        days = _session_dates(plan)
-        for client_index in taken:
-            joined = plan.start_date
-            if programme.is_continuous:
-                # Continuous intake: people join at any session held so far.
-                joined = rng.choice([day for day in days if day <= today] or [plan.start_date])
-            plan.participants.append((client_index, joined))
+def _plan_client_details(clients: list[ClientPlan], rng: random.Random) -> None:
+    """Dutch language level (below A2 for those with the language need) and the day parts a client can come."""
+    every_day = [f"{day}_{part}" for day in WEEKDAY_CODES for part in ("morning", "afternoon")]
+    patterns = {
+        "weekdays": every_day,
+        "mornings": [f"{day}_morning" for day in WEEKDAY_CODES],
+        "afternoons": [f"{day}_afternoon" for day in WEEKDAY_CODES],
+        "not_wednesday": [slot for slot in every_day if not slot.startswith("wed")],
+        "not_friday": [slot for slot in every_day if not slot.startswith("fri")],
+        "unknown": [],
+    }
+    for client in clients:
+        low = any(kind == FlagKind.LOW_LANGUAGE for kind, _, _ in client.flags)
+        client.language_level = _weighted(rng, LANGUAGE_LEVELS_LOW if low else LANGUAGE_LEVELS_OTHER)
+        client.availability = list(patterns[_weighted(rng, AVAILABILITY_PATTERNS)])
 
 
 # --- Writing ----------------------------------------------------------------------------------------------------
@@ -787,7 +552,7 @@ def _write(
     spec: SizeSpec,
     layout: StaffLayout,
     client_plans: list[ClientPlan],
-    runs: list[RunPlan],
+    group_work: groupwork.GroupWorkPlan,
     dossiers: list[TrajectoryPlan],
     password: str,
     now: datetime,
@@ -827,22 +592,11 @@ def _write(
         [RoleAssignment(user=users[i], role=role) for i, plan in enumerate(staff) for role in plan.roles],
         batch_size=BATCH_SIZE,
     )
-    names = {p.slug: p.name for p in PROGRAMMES}
-    TrainerProfile.objects.bulk_create(
-        [
-            TrainerProfile(
-                user=users[i],
-                hours_per_week=plan.trainer_hours,
-                competences=", ".join(names[slug] for slug in plan.competences),
-            )
-            for i, plan in enumerate(staff)
-            if plan.trainer_hours is not None
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    trainers = groupwork.write_trainer_profiles(staff, users, BATCH_SIZE)
 
     clients: list[Client] = []
     total = len(client_plans)
+    loud = progress if total >= PROGRESS_EVERY else None
     for start in range(0, total, BATCH_SIZE):
         chunk = client_plans[start : start + BATCH_SIZE]
         clients += Client.objects.bulk_create(
@@ -860,98 +614,50 @@ def _write(
                     street=plan.street,
                     postal_code=plan.postal_code,
                     city=plan.city,
+                    language_level=plan.language_level,
+                    availability=plan.availability,
                     is_demo=True,
                 )
                 for plan in chunk
             ]
         )
         done = start + len(chunk)
-        if progress and total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
-            progress("Cliënten", done, total)
+        if loud and (done % PROGRESS_EVERY == 0 or done == total):
+            loud("Cliënten", done, total)
     flags = [
         ScreeningFlag(client=clients[i], kind=kind, note=note, recorded_at=moment, recorded_by=users[plan.consultant])
         for i, plan in enumerate(client_plans)
         for kind, note, moment in plan.flags
     ]
     ScreeningFlag.objects.bulk_create(flags, batch_size=BATCH_SIZE)
-    if progress and total >= PROGRESS_EVERY:
-        progress("Signaleringen", len(flags), len(flags))
+    if loud:
+        loud("Signaleringen", len(flags), len(flags))
 
-    programmes = Programme.objects.bulk_create(
+    types = InstrumentType.objects.bulk_create(
         [
-            Programme(
-                organisation=organisation,
-                name=p.name,
-                slug=p.slug,
-                description=p.description,
-                goal_type=p.goal_type,
-                target_group=p.target_group,
-                session_count=p.session_count,
-                session_minutes=p.session_minutes,
-                min_size=p.min_size,
-                max_size=p.max_size,
-                is_mandatory=p.is_mandatory,
-                is_continuous=p.is_continuous,
-            )
-            for p in PROGRAMMES
+            InstrumentType(organisation=organisation, name=item.name, kind=item.kind, default_weeks=item.default_weeks)
+            for item in _catalogue()
         ]
     )
-    rooms = Room.objects.bulk_create(
-        [
-            Room(
-                organisation=organisation,
-                name=room.name,
-                location=MUNICIPALITIES[location].location,
-                capacity=room.capacity,
-                has_daylight=room.has_daylight,
-                accessible_without_escort=room.accessible_without_escort,
-                has_av=room.has_av,
-            )
-            for location, room in _room_specs(spec)
-        ]
-    )
-    group_runs = GroupRun.objects.bulk_create(
-        [
-            GroupRun(
-                programme=programmes[plan.programme],
-                municipality=municipalities[plan.municipality],
-                room=rooms[plan.room] if plan.room is not None else None,
-                start_date=plan.start_date,
-                status=plan.status,
-            )
-            for plan in runs
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    RunTrainer.objects.bulk_create(
-        [
-            RunTrainer(grouprun_id=group_runs[r].pk, user_id=users[t].pk)
-            for r, plan in enumerate(runs)
-            for t in plan.trainers
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    participations = [
-        Participation(group_run=group_runs[r], client=clients[c], joined_on=joined)
-        for r, plan in enumerate(runs)
-        for c, joined in plan.participants
-    ]
-    Participation.objects.bulk_create(participations, batch_size=BATCH_SIZE)
-    if progress and total >= PROGRESS_EVERY:
-        progress("Deelnames", len(participations), len(participations))
+    catalogue = groupwork.write_catalogue(organisation, spec, types)
+    links: dict[int, tuple[int, int]] = {}
+    dossier_counts = _write_dossiers(users, clients, types, dossiers, links, loud)
+    group_counts = groupwork.write_group_work(group_work, catalogue, municipalities, users, clients, links, BATCH_SIZE)
+    if loud:
+        loud("Aanmeldingen", group_counts["referrals"], group_counts["referrals"])
 
     counts = {
         "municipalities": len(municipalities),
         "teams": len(teams),
         "staff": len(users),
-        "trainers": sum(1 for plan in staff if plan.trainer_hours is not None),
+        "trainers": trainers,
         "clients": len(clients),
         "flags": len(flags),
-        "programmes": len(programmes),
-        "rooms": len(rooms),
-        "runs": len(group_runs),
-        "participations": len(participations),
-        **_write_dossiers(organisation, users, clients, dossiers, progress if total >= PROGRESS_EVERY else None),
+        "programmes": len(catalogue.programmes),
+        "rooms": len(catalogue.rooms),
+        "instrument_types": len(types),
+        **dossier_counts,
+        **group_counts,
     }
     logins = [(account.username, account.role) for account in DEMO_ACCOUNTS]
     return SeedResult(organisation, counts, logins)
@@ -964,60 +670,6 @@ FACTORS = list(IgmFactor.values)
 URGENT_DOMAINS = (DOMAINS.index(LifeDomain.HOUSING), DOMAINS.index(LifeDomain.FINANCES))
 REPORT_WEEKS = 13  # the caseload's default period without a progress report (KOERS_PROGRESS_REPORT_WEEKS)
 DEBT_HELP, COACHING = "Schuldhulpverlening (verwijzing)", "Individuele coaching"
-
-
-@dataclass
-class Intents:
-    """Which caseload signals an open trajectory is built to show today."""
-
-    review: bool = False
-    over_duration: bool = False
-    urgent: bool = False
-    no_action: bool = False
-    report: bool = False
-
-
-@dataclass
-class InstrumentPlan:
-    type: int  # index in the catalogue
-    goal: int  # index in the trajectory's goals
-    purpose: str
-    expected_result: str
-    started_on: date | None
-    planned_weeks: int
-    review_on: date
-    status: str
-    ended_on: date | None = None
-    outcome: str = ""
-    stop_reason: str = ""
-
-
-@dataclass
-class ReportPlan:
-    written_on: date
-    period_start: date
-    summary: str
-    assessment: int | None  # index of the assessment of its time
-    profile: int | None
-    facets: list[tuple[str, str]]  # (what changed, what is next) per IGM factor
-
-
-@dataclass
-class TrajectoryPlan:
-    client: int
-    consultant: int
-    started_on: date
-    ended_on: date | None
-    outflow_reason: str
-    future_perspective: str
-    strengths: str
-    plan_agreed_on: date | None
-    plan_agreement: str
-    assessments: list[tuple[date, list[int]]] = field(default_factory=list)  # scores in DOMAINS order
-    profiles: list[tuple[date, str, list[int]]] = field(default_factory=list)  # scores in FACTORS order
-    goals: list[tuple[str, date | None, str, int | None]] = field(default_factory=list)  # text, target, status, parent
-    instruments: list[InstrumentPlan] = field(default_factory=list)
-    reports: list[ReportPlan] = field(default_factory=list)
 
 
 def _catalogue() -> list[InstrumentTypeSpec]:
@@ -1112,6 +764,7 @@ def _plan_trajectory(
     _plan_goals(plan, rng, as_of)
     _plan_instruments(plan, rng, catalogue, as_of, intents)
     _plan_reports(plan, rng, as_of, intents)
+    plan.no_action = intents.no_action
     return plan
 
 
@@ -1224,7 +877,8 @@ def _plan_instruments(
     if intents.urgent:
         kind = names.index(DEBT_HELP if rng.random() < 0.6 else COACHING)
     else:
-        kind = rng.randrange(len(catalogue))
+        # A running group programme comes with its referral (koers.demo.groupwork), so not from here.
+        kind = rng.choice([i for i, spec in enumerate(catalogue) if spec.kind != InstrumentKind.GROUP_PROGRAMME])
     planned = weeks(kind)
     review_on: date
     if intents.over_duration and age >= 42:
@@ -1292,27 +946,20 @@ def _plan_reports(plan: TrajectoryPlan, rng: random.Random, as_of: date, intents
 
 
 def _write_dossiers(
-    organisation: Organisation,
     users: list[User],
     clients: list[Client],
+    types: list[InstrumentType],
     dossiers: list[TrajectoryPlan],
+    links: dict[int, tuple[int, int]],
     progress: ProgressCallback | None,
 ) -> dict[str, int]:
-    """Write the catalogue and the trajectories in chunks: parents first, to know their keys."""
-    types = InstrumentType.objects.bulk_create(
-        [
-            InstrumentType(organisation=organisation, name=spec.name, kind=spec.kind, default_weeks=spec.default_weeks)
-            for spec in _catalogue()
-        ]
-    )
-    counts = dict.fromkeys(
-        ("instrument_types", "trajectories", "assessments", "igm_profiles", "goals", "instruments", "reports"), 0
-    )
-    counts["instrument_types"] = len(types)
+    """Write the trajectories in chunks: parents first, to know their keys. ``links`` receives per group referral
+    the keys of the instrument and goal it comes from."""
+    counts = dict.fromkeys(("trajectories", "assessments", "igm_profiles", "goals", "instruments", "reports"), 0)
     total = len(dossiers)
     for start in range(0, total, BATCH_SIZE):
         chunk = dossiers[start : start + BATCH_SIZE]
-        _write_dossier_chunk(chunk, types, users, clients, counts)
+        _write_dossier_chunk(chunk, types, users, clients, counts, links)
         done = start + len(chunk)
         if progress and (done % PROGRESS_EVERY < BATCH_SIZE or done == total):
             progress("Trajecten", done, total)
@@ -1325,6 +972,7 @@ def _write_dossier_chunk(
     users: list[User],
     clients: list[Client],
     counts: dict[str, int],
+    links: dict[int, tuple[int, int]],
 ) -> None:
     trajectories = Trajectory.objects.bulk_create(
         [
@@ -1352,7 +1000,7 @@ def _write_dossier_chunk(
         ],
         batch_size=BATCH_SIZE,
     )
-    _insert_rows(
+    insert_rows(
         LifeDomainScore,
         ("assessment", "domain", "score", "note"),
         (
@@ -1371,7 +1019,7 @@ def _write_dossier_chunk(
         ],
         batch_size=BATCH_SIZE,
     )
-    _insert_rows(
+    insert_rows(
         IgmFactorScore,
         ("profile", "factor", "score", "description"),
         (
@@ -1405,25 +1053,76 @@ def _write_dossier_chunk(
                 steps.append(step)
         goals.append(own)
     Goal.objects.bulk_create(steps, batch_size=BATCH_SIZE)
-    instruments = [
-        Instrument(
-            trajectory=trajectory,
-            instrument_type=types[item.type],
-            goal=own[item.goal],
-            purpose=item.purpose,
-            expected_result=item.expected_result,
-            started_on=item.started_on,
-            planned_weeks=item.planned_weeks,
-            review_on=item.review_on,
-            status=item.status,
-            outcome=item.outcome,
-            ended_on=item.ended_on,
-            stop_reason=item.stop_reason,
-        )
+    # Instruments a group referral comes from need their key; the others go in as plain rows (most of them).
+    linked = [
+        (item.referral, own[item.goal], trajectory, item)
         for (plan, trajectory), own in zip(pairs, goals, strict=True)
         for item in plan.instruments
+        if item.referral is not None
     ]
-    Instrument.objects.bulk_create(instruments, batch_size=BATCH_SIZE)
+    created = Instrument.objects.bulk_create(
+        [
+            Instrument(
+                trajectory=trajectory,
+                instrument_type=types[item.type],
+                goal=goal,
+                purpose=item.purpose,
+                expected_result=item.expected_result,
+                started_on=item.started_on,
+                planned_weeks=item.planned_weeks,
+                review_on=item.review_on,
+                status=item.status,
+                outcome=item.outcome,
+                ended_on=item.ended_on,
+                stop_reason=item.stop_reason,
+            )
+            for _, goal, trajectory, item in linked
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for instrument, (referral, goal, _, _) in zip(created, linked, strict=True):
+        links[referral] = (instrument.pk, goal.pk)
+    now = timezone.now()
+    plain = insert_rows(
+        Instrument,
+        (
+            "trajectory",
+            "instrument_type",
+            "goal",
+            "purpose",
+            "expected_result",
+            "started_on",
+            "planned_weeks",
+            "review_on",
+            "status",
+            "outcome",
+            "ended_on",
+            "stop_reason",
+            "version",
+            "created_at",
+        ),
+        (
+            (
+                trajectory.pk,
+                types[item.type].pk,
+                own[item.goal].pk,
+                item.purpose,
+                item.expected_result,
+                item.started_on,
+                item.planned_weeks,
+                item.review_on,
+                item.status,
+                item.outcome,
+                item.ended_on,
+                item.stop_reason,
+                1,
+                now,
+            )
+            for (plan, trajectory), own in zip(pairs, goals, strict=True)
+            for item in plan.instruments
+            if item.referral is None
+        ),
+    )
     assessment_offsets, profile_offsets = _offsets(chunk, "assessments"), _offsets(chunk, "profiles")
     reports = ProgressReport.objects.bulk_create(
         [
@@ -1444,7 +1143,7 @@ def _write_dossier_chunk(
         ],
         batch_size=BATCH_SIZE,
     )
-    _insert_rows(
+    insert_rows(
         ProgressReportFacet,
         ("report", "factor", "changed", "next_steps"),
         (
@@ -1457,29 +1156,8 @@ def _write_dossier_chunk(
     counts["assessments"] += len(assessments)
     counts["igm_profiles"] += len(profiles)
     counts["goals"] += len(top) + len(steps)
-    counts["instruments"] += len(instruments)
+    counts["instruments"] += len(created) + plain
     counts["reports"] += len(reports)
-
-
-def _insert_rows(model: type[Model], names: Sequence[str], rows: Iterable[tuple[int | str, ...]]) -> None:
-    """Insert plain rows (ids, texts, numbers) with multi-row INSERTs: for the leaf tables, which make up most of
-    the dossier rows, ``bulk_create`` spends far more time building model instances than the database needs."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    fields = {field.name: field.column for field in model._meta.concrete_fields}
-    columns = ", ".join(connection.ops.quote_name(fields[name]) for name in names)
-    placeholder = "(" + ", ".join(["%s"] * len(names)) + ")"
-    per_statement = 500
-    batch: list[int | str] = []
-    count = 0
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.extend(row)
-            count += 1
-            if count == per_statement:
-                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * count)}", batch)  # noqa: S608
-                batch, count = [], 0
-        if count:
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * count)}", batch)  # noqa: S608
 
 
 def _offsets(chunk: list[TrajectoryPlan], attribute: str) -> list[int]:
@@ -1494,13 +1172,13 @@ def _offsets(chunk: list[TrajectoryPlan], attribute: str) -> list[int]:
 def _delete_dossiers(organisation: Organisation) -> None:
     """Trajectories and everything under them, leaves first (an instrument protects its goal)."""
     in_org = Q(trajectory__client__organisation=organisation)
-    ProgressReportFacet.objects.filter(report__trajectory__client__organisation=organisation).delete()
-    ProgressReport.objects.filter(in_org).delete()
-    Instrument.objects.filter(in_org).delete()
-    Goal.objects.filter(in_org, parent__isnull=False).delete()
-    Goal.objects.filter(in_org).delete()
-    IgmFactorScore.objects.filter(profile__trajectory__client__organisation=organisation).delete()
-    IgmProfile.objects.filter(in_org).delete()
-    LifeDomainScore.objects.filter(assessment__trajectory__client__organisation=organisation).delete()
-    LifeDomainAssessment.objects.filter(in_org).delete()
-    Trajectory.objects.filter(client__organisation=organisation).delete()
+    delete_rows(ProgressReportFacet.objects.filter(report__trajectory__client__organisation=organisation))
+    delete_rows(ProgressReport.objects.filter(in_org))
+    delete_rows(Instrument.objects.filter(in_org))
+    delete_rows(Goal.objects.filter(in_org, parent__isnull=False))
+    delete_rows(Goal.objects.filter(in_org))
+    delete_rows(IgmFactorScore.objects.filter(profile__trajectory__client__organisation=organisation))
+    delete_rows(IgmProfile.objects.filter(in_org))
+    delete_rows(LifeDomainScore.objects.filter(assessment__trajectory__client__organisation=organisation))
+    delete_rows(LifeDomainAssessment.objects.filter(in_org))
+    delete_rows(Trajectory.objects.filter(client__organisation=organisation))

@@ -1,13 +1,18 @@
 """Every URL × every role: the answer each role gets. A new URL without a row here fails the coverage test."""
 
+import datetime
 import time
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from koers.accounts.middleware import AUTH_TIME_KEY
 from koers.accounts.roles import Role
+from koers.groupwork.evaluation_services import new_token
+from koers.groupwork.models import EvaluationInvite
 from tests import factories
+from tests import groupwork_factories as gw
 from tests.helpers import assert_access_matrix
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +108,81 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "v1:progressreport-detail#other": ("other_report", only({C: 404, TM: 404})),
     "v1:grouprun-list": (None, only({TR: 200, PL: 200})),
     "v1:grouprun-detail#own": ("run", only({TR: 200, PL: 200})),
+    "v1:grouprun-detail#other": ("other_run", only({TR: 404, PL: 200})),
+    "groupwork:catalogue": (None, only({}, otherwise=200)),
+    "groupwork:programme_public": ("programme", only({}, otherwise=200)),
+    "groupwork:evaluation_answer": ("evaluation_token", only({}, otherwise=200)),
+    "groupwork:evaluation_thanks": (None, only({}, otherwise=200)),
+    "groupwork:my_evaluations": (None, only({TR: 200, C: 200})),
+    "groupwork:staff_evaluation_answer#own": ("staff_invite", only({TR: 200, C: 404})),
+    "groupwork:staff_evaluation_answer#other": ("other_staff_invite", only({TR: 404, C: 404})),
+    "groupwork:run_evaluation#own": ("run", only({TR: 200, PL: 200})),
+    "groupwork:run_evaluation#other": ("other_run", only({TR: 404, PL: 200})),
+    "groupwork:programme_evaluation": ("programme", only({PL: 200, TM: 200, PO: 200})),
+    "groupwork:run_invitations#own": ("run", only({PL: 200})),
+    "groupwork:run_invitation_letters#own": ("run", only({PL: 200})),
+    "groupwork:run_handoffs#own": ("run", only({TR: 200})),
+    "groupwork:run_handoffs#other": ("other_run", only({TR: 404})),
+    "groupwork:handoff_write#own": ("participation", only({TR: 200})),
+    "groupwork:handoff_write#other": ("other_participation", only({TR: 404})),
+    "groupwork:handoff_detail#own": ("handoff", only({C: 200})),
+    "groupwork:handoff_detail#other": ("other_handoff", only({C: 404})),
+    "groupwork:handoff_acknowledge#own": ("handoff", only({}, otherwise=405)),
+    "groupwork:handoff_to_goal#own": ("handoff", only({}, otherwise=405)),
+    "groupwork:handoff_to_instrument#own": ("handoff", only({}, otherwise=405)),
+    "groupwork:absences": (None, only({C: 200})),
+    "groupwork:absence_acknowledge#own": ("attendance", only({}, otherwise=405)),
+    "groupwork:client_absences_acknowledge#own": ("own", only({}, otherwise=405)),
+    "groupwork:session_attendance#own": ("session", only({TR: 200, PL: 200})),
+    "groupwork:session_attendance#other": ("other_session", only({TR: 404, PL: 200})),
+    "groupwork:session_log#own": ("session", only({TR: 200})),
+    "groupwork:session_log#other": ("other_session", only({TR: 404})),
+    "groupwork:session_attendance_pdf#own": ("session", only({TR: 200, PL: 200})),
+    "groupwork:session_attendance_pdf#other": ("other_session", only({TR: 404, PL: 200})),
+    "groupwork:trainer_home": (None, only({TR: 200})),
+    "groupwork:refer#own": ("refer_instrument", only({C: 200})),
+    "groupwork:refer#other": ("other_refer_instrument", only({C: 404})),
+    "groupwork:referral_detail#own": ("referral", only({C: 200, PL: 200})),
+    "groupwork:referral_detail#other": ("other_referral", only({C: 404, PL: 200})),
+    "groupwork:referral_withdraw#own": ("referral", only({}, otherwise=405)),
+    "groupwork:referral_place#own": ("referral", only({PL: 200})),
+    "groupwork:referral_place#other": ("other_referral", only({PL: 200})),
+    "groupwork:referral_unplace#own": ("referral", only({}, otherwise=405)),
+    "groupwork:referral_decline#own": ("referral", only({}, otherwise=405)),
+    "groupwork:waiting_lists": (None, only({PL: 200})),
+    "groupwork:waiting_list": ("waiting_list", only({PL: 200})),
+    "groupwork:run_create": (None, only({PL: 200})),
+    "groupwork:run_edit#own": ("run", only({PL: 200})),
+    "groupwork:run_edit#other": ("other_run", only({PL: 200})),
+    "groupwork:session_edit#own": ("session", only({PL: 200})),
+    "groupwork:session_edit#other": ("other_session", only({PL: 200})),
+    "groupwork:run_complete": ("run", only({}, otherwise=405)),
+    "groupwork:run_cancel": ("run", only({}, otherwise=405)),
+    "groupwork:run_extend": ("run", only({}, otherwise=405)),
+    "groupwork:rooms": (None, only({PL: 200})),
+    "groupwork:trainer_capacity": (None, only({PL: 200})),
+    "v1:referral-withdraw#own": ("referral", only({}, otherwise=405)),
+    "v1:referral-withdraw#other": ("other_referral", only({}, otherwise=405)),
+    "v1:referral-decline#own": ("referral", only({}, otherwise=405)),
+    "v1:referral-place#own": ("referral", only({}, otherwise=405)),
+    "v1:session-attendance#own": ("session", only({}, otherwise=405)),
+    "v1:session-attendance#other": ("other_session", only({}, otherwise=405)),
+    "v1:handoff-acknowledge#own": ("handoff", only({}, otherwise=405)),
+    "v1:handoff-acknowledge#other": ("other_handoff", only({}, otherwise=405)),
+    "v1:programme-list": (None, only({}, otherwise=200)),
+    "v1:programme-detail#own": ("programme", only({}, otherwise=200)),
+    "v1:session-list": (None, only({TR: 200, PL: 200})),
+    "v1:session-detail#own": ("session", only({TR: 200, PL: 200})),
+    "v1:session-detail#other": ("other_session", only({TR: 404, PL: 200})),
+    "v1:referral-list": (None, only({C: 200, TR: 200, PL: 200})),
+    "v1:referral-detail#own": ("referral", only({C: 200, TR: 200, PL: 200})),
+    "v1:referral-detail#other": ("other_referral", only({C: 404, TR: 404, PL: 200})),
+    "v1:attendance-list": (None, only({C: 200, TR: 200, PL: 200})),
+    "v1:attendance-detail#own": ("attendance", only({C: 200, TR: 200, PL: 200})),
+    "v1:attendance-detail#other": ("other_attendance", only({C: 404, TR: 404, PL: 200})),
+    "v1:handoff-list": (None, only({C: 200, TR: 200})),
+    "v1:handoff-detail#own": ("handoff", only({C: 200, TR: 200})),
+    "v1:handoff-detail#other": ("other_handoff", only({C: 404, TR: 404})),
     "api-schema": (None, only({}, otherwise=200)),
     "api-docs": (None, only({}, otherwise=200)),
     "admin:index": (None, only({AD: 200}, otherwise=302)),
@@ -155,14 +235,7 @@ def world(role_users, municipality):
     )
     programme = factories.ProgrammeFactory(organisation=municipality.organisation)
     run = factories.GroupRunFactory(programme=programme, trainers=[role_users[TR]])
-    factories.ParticipationFactory(group_run=run, client=own)
     other_run = factories.GroupRunFactory(programme=programme)
-    factories.ParticipationFactory(
-        group_run=other_run,
-        client__organisation=municipality.organisation,
-        client__municipality=municipality,
-        client__consultant=outsider,
-    )
     from tests.trajectory_factories import (
         IgmProfileFactory,
         InstrumentFactory,
@@ -178,6 +251,39 @@ def world(role_users, municipality):
     assessment, other_assessment = (LifeDomainAssessmentFactory(trajectory=t) for t in (traj, other_traj))
     profile, other_profile = (IgmProfileFactory(trajectory=t) for t in (traj, other_traj))
     report, other_report = (ProgressReportFactory(trajectory=t) for t in (traj, other_traj))
+    session = gw.SessionFactory(group_run=run)
+    other_session = gw.SessionFactory(group_run=other_run)
+    referral = gw.ReferralFactory(client=own, programme=programme, status="placed", group_run=run)
+    participation = factories.ParticipationFactory(group_run=run, client=own, referral=referral)
+    stranger = factories.ClientFactory(
+        organisation=municipality.organisation, municipality=municipality, consultant=outsider
+    )
+    other_referral = gw.ReferralFactory(client=stranger, programme=programme, status="placed", group_run=other_run)
+    other_participation = factories.ParticipationFactory(group_run=other_run, client=stranger, referral=other_referral)
+    attendance = gw.AttendanceFactory(session=session, participation=participation, status="unexcused")
+    other_attendance = gw.AttendanceFactory(session=other_session, participation=other_participation)
+    hand_off = gw.HandOffFactory(participation=participation, written_by=role_users[TR])
+    other_hand_off = gw.HandOffFactory(participation=other_participation)
+    participant_questions = gw.QuestionnaireFactory(programme=programme, perspective="participant")
+    gw.QuestionFactory(questionnaire=participant_questions, kind="scale")
+    gw.QuestionFactory(questionnaire=participant_questions, kind="text")
+    trainer_questions = gw.QuestionnaireFactory(programme=programme, perspective="trainer", title="Trainer")
+    gw.QuestionFactory(questionnaire=trainer_questions, kind="scale")
+    raw_token, token_hash = new_token()
+    expires = timezone.now() + datetime.timedelta(days=7)
+    EvaluationInvite.objects.create(
+        questionnaire=participant_questions,
+        group_run=run,
+        participation=participation,
+        token_hash=token_hash,
+        expires_at=expires,
+    )
+    staff_invite = EvaluationInvite.objects.create(
+        questionnaire=trainer_questions, group_run=run, respondent=role_users[TR], expires_at=expires
+    )
+    other_staff_invite = EvaluationInvite.objects.create(
+        questionnaire=trainer_questions, group_run=other_run, respondent=outsider, expires_at=expires
+    )
     from koers.imports.models import ClientImport
 
     job = ClientImport.objects.create(
@@ -203,6 +309,23 @@ def world(role_users, municipality):
         "other": {"pk": other.pk},
         "run": {"pk": run.pk},
         "other_run": {"pk": other_run.pk},
+        "programme": {"pk": programme.pk},
+        "session": {"pk": session.pk},
+        "other_session": {"pk": other_session.pk},
+        "referral": {"pk": referral.pk},
+        "other_referral": {"pk": other_referral.pk},
+        "participation": {"pk": participation.pk},
+        "other_participation": {"pk": other_participation.pk},
+        "attendance": {"pk": attendance.pk},
+        "other_attendance": {"pk": other_attendance.pk},
+        "handoff": {"pk": hand_off.pk},
+        "other_handoff": {"pk": other_hand_off.pk},
+        "evaluation_token": {"token": raw_token},
+        "refer_instrument": {"instrument_pk": instrument.pk},
+        "other_refer_instrument": {"instrument_pk": other_instrument.pk},
+        "waiting_list": {"programme_pk": programme.pk},
+        "staff_invite": {"pk": staff_invite.pk},
+        "other_staff_invite": {"pk": other_staff_invite.pk},
     }
 
 
@@ -213,7 +336,16 @@ def test_role_matrix(key, world, role_users, login) -> None:
     assert_access_matrix(url, expected, role_users, login)
 
 
-OPEN_WITHOUT_LOGIN = {"accounts:login", "health-live", "health-ready", "set_language"}
+OPEN_WITHOUT_LOGIN = {
+    "accounts:login",
+    "health-live",
+    "health-ready",
+    "set_language",
+    "groupwork:catalogue",
+    "groupwork:programme_public",
+    "groupwork:evaluation_answer",
+    "groupwork:evaluation_thanks",
+}
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))
@@ -259,13 +391,21 @@ def _grow(world_ids: dict, role_users: dict) -> None:
 
     own = Client.objects.get(pk=world_ids["own"]["pk"])
     run = GroupRun.objects.get(pk=world_ids["run"]["pk"])
+    session = run.sessions.first()
     for _ in range(4):
         client = factories.ClientFactory(
             organisation=own.organisation, municipality=own.municipality, consultant=role_users[C]
         )
         factories.ScreeningFlagFactory(client=client, kind="low_language")
-        factories.ParticipationFactory(group_run=run, client=client)
-        factories.GroupRunFactory(programme=run.programme, trainers=[role_users[TR]])
+        referral = gw.ReferralFactory(client=client, programme=run.programme, status="placed", group_run=run)
+        participation = factories.ParticipationFactory(group_run=run, client=client, referral=referral)
+        gw.AttendanceFactory(session=session, participation=participation, status="excused")
+        gw.HandOffFactory(participation=participation, written_by=role_users[TR])
+        gw.ReferralFactory(
+            client__organisation=own.organisation, client__consultant=role_users[C], programme=run.programme
+        )
+        other = factories.GroupRunFactory(programme=run.programme, trainers=[role_users[TR]])
+        gw.SessionFactory(group_run=other)
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))

@@ -12,6 +12,7 @@ from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
 from koers.trajectories.models import InstrumentStatus, LifeDomain
 from tests import factories
+from tests.groupwork_factories import AttendanceFactory, HandOffFactory, SessionFactory
 from tests.helpers import assert_access_matrix, assert_query_budget
 from tests.trajectory_factories import (
     GoalFactory,
@@ -59,6 +60,29 @@ def with_review_overdue(client):
 def with_report_overdue(client):
     TrajectoryFactory(client=client, created_by=client.consultant, started_on=TODAY - 20 * WEEK)
     return client
+
+
+def participation_of(client, mandatory: bool = False):
+    run = factories.GroupRunFactory(
+        programme__organisation=client.organisation, programme__is_mandatory=mandatory, start_date=TODAY - 6 * WEEK
+    )
+    return factories.ParticipationFactory(group_run=run, client=client)
+
+
+def with_hand_off(client):
+    return HandOffFactory(participation=participation_of(client))
+
+
+def with_absence(client, mandatory: bool = False):
+    participation = participation_of(client, mandatory)
+    session = SessionFactory(group_run=participation.group_run)
+    return AttendanceFactory(session=session, participation=participation, status="unexcused")
+
+
+def row_html(response, client) -> str:
+    html = response.content.decode()
+    row = html[html.index(f'data-client="{client.pk}"') :]
+    return row[: row.index("</tr>")]
 
 
 def names(response) -> list[str]:
@@ -132,6 +156,40 @@ def test_filter_by_signal(consultant, add_client, login) -> None:
     assert names(http.get(URL, {"signaal": "evaluatie"})) == ["Aydin"]
     assert names(http.get(URL, {"signaal": "rapportage"})) == ["Bakker"]
     assert len(names(http.get(URL, {"signaal": "onbekend"}))) == 3, "an unknown signal filters nothing"
+
+
+def test_hand_off_badge_links_to_the_signal_and_leaves_once_acknowledged(consultant, add_client, login) -> None:
+    client = add_client("Aydin")
+    hand_off = with_hand_off(client)
+    http = login(consultant)
+    row = row_html(http.get(URL), client)
+    detail = reverse("groupwork:handoff_detail", args=[hand_off.pk])
+    assert re.search(
+        rf'<a class="utrecht-link" href="{detail}"><span [^>]*data-signal="overdracht">\w[^<]+</span></a>', row
+    )
+    assert names(http.get(URL, {"signaal": "overdracht"})) == ["Aydin"]
+    assert http.post(reverse("groupwork:handoff_acknowledge", args=[hand_off.pk])).status_code == 302
+    assert 'data-signal="overdracht"' not in row_html(http.get(URL), client)
+    assert names(http.get(URL, {"signaal": "overdracht"})) == []
+
+
+def test_absence_badge_links_to_the_absences_and_is_marked_when_mandatory(consultant, add_client, login) -> None:
+    voluntary = add_client("Aydin")
+    with_absence(voluntary)
+    mandatory = add_client("Bakker")
+    absence = with_absence(mandatory, mandatory=True)
+    http = login(consultant)
+    response = http.get(URL)
+    absences = reverse("groupwork:absences")
+    row = row_html(response, mandatory)
+    assert f'href="{absences}?client={mandatory.pk}"><span' in row
+    assert 'data-testid="signal-marker"' in row
+    assert 'data-testid="signal-marker"' not in row_html(response, voluntary)
+    summary = response.content.decode()
+    summary = summary[summary.index('data-testid="caseload-summary"') : summary.index("</section>")]
+    assert re.search(r'data-signal="afwezig">.*?koers-stat__value">2<', summary, re.S)
+    http.post(reverse("groupwork:absence_acknowledge", args=[absence.pk]))
+    assert names(http.get(URL, {"signaal": "afwezig"})) == ["Aydin"]
 
 
 def test_filter_by_municipality(consultant, add_client, municipality, login) -> None:
@@ -245,6 +303,10 @@ def test_query_count_does_not_grow_with_the_caseload(consultant, add_client, mun
             LifeDomainAssessmentFactory(trajectory=trajectory, scores={LifeDomain.HOUSING: 1 + index % 3})
             IgmProfileFactory(trajectory=trajectory)
             ProgressReportFactory(trajectory=trajectory, written_on=TODAY - (index % 20) * WEEK)
+            if index % 3 == 0:
+                with_hand_off(client)
+            if index % 4 == 0:
+                with_absence(client, mandatory=index % 8 == 0)
 
     add(3)
     http = login(consultant)

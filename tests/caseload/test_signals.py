@@ -3,12 +3,15 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from koers.accounts.roles import Role
-from koers.caseload.selectors import active_signals, caseload_for
+from koers.caseload.selectors import active_signals, badges, caseload_for
+from koers.groupwork.models import AttendanceStatus
 from koers.trajectories.models import InstrumentStatus, LifeDomain
 from tests import factories
+from tests.groupwork_factories import AttendanceFactory, HandOffFactory, SessionFactory
 from tests.trajectory_factories import (
     InstrumentFactory,
     LifeDomainAssessmentFactory,
@@ -243,3 +246,92 @@ def test_signal_count_adds_up_the_signals(consultant, trajectory) -> None:
     row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
     assert {signal.param for signal in active_signals(row)} == {"evaluatie", "duur", "rapportage"}
     assert row.signal_count == 3
+
+
+# (e) hand-off signal not yet acknowledged
+
+
+def participation_of(trajectory, **run):
+    group_run = factories.GroupRunFactory(
+        programme__organisation=trajectory.client.organisation, start_date=TODAY - 6 * WEEK, **run
+    )
+    return factories.ParticipationFactory(group_run=group_run, client=trajectory.client)
+
+
+def test_unacknowledged_hand_off_is_signalled_and_links_to_it(consultant, trajectory) -> None:
+    hand_off = HandOffFactory(participation=participation_of(trajectory))
+    assert signals(consultant, trajectory) == {"overdracht"}
+    row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
+    (badge,) = badges(row)
+    assert badge.url == reverse("groupwork:handoff_detail", args=[hand_off.pk])
+    assert badge.marker == ""
+
+
+def test_acknowledged_hand_off_is_not_signalled(consultant, trajectory) -> None:
+    HandOffFactory(
+        participation=participation_of(trajectory), acknowledged_at=timezone.now(), acknowledged_by=consultant
+    )
+    assert "overdracht" not in signals(consultant, trajectory)
+
+
+def test_the_badge_links_to_the_oldest_open_hand_off(consultant, trajectory) -> None:
+    older = HandOffFactory(participation=participation_of(trajectory), written_at=timezone.now() - 3 * WEEK)
+    HandOffFactory(participation=participation_of(trajectory))
+    row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
+    assert badges(row)[0].url == reverse("groupwork:handoff_detail", args=[older.pk])
+
+
+def test_hand_off_signal_needs_no_trajectory(consultant, municipality) -> None:
+    client = factories.ClientFactory(
+        organisation=municipality.organisation, municipality=municipality, consultant=consultant
+    )
+    run = factories.GroupRunFactory(programme__organisation=municipality.organisation)
+    HandOffFactory(participation=factories.ParticipationFactory(group_run=run, client=client))
+    row = caseload_for(consultant, today=TODAY).get(pk=client.pk)
+    assert [signal.param for signal in active_signals(row)] == ["overdracht"]
+
+
+# (f) absent from a group session, not yet seen
+
+
+def absence(trajectory, status=AttendanceStatus.UNEXCUSED, mandatory=False, **kwargs):
+    participation = participation_of(trajectory, programme__is_mandatory=mandatory)
+    session = SessionFactory(group_run=participation.group_run)
+    return AttendanceFactory(session=session, participation=participation, status=status, **kwargs)
+
+
+@pytest.mark.parametrize("status", [AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED])
+def test_absence_is_signalled_and_links_to_the_clients_absences(consultant, trajectory, status) -> None:
+    absence(trajectory, status)
+    assert signals(consultant, trajectory) == {"afwezig"}
+    row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
+    (badge,) = badges(row)
+    assert badge.url == reverse("groupwork:absences") + f"?client={trajectory.client_id}"
+    assert badge.marker == "", "a voluntary programme is not marked"
+
+
+@pytest.mark.parametrize("status", [AttendanceStatus.PRESENT, AttendanceStatus.LATE])
+def test_presence_is_not_signalled(consultant, trajectory, status) -> None:
+    absence(trajectory, status)
+    assert "afwezig" not in signals(consultant, trajectory)
+
+
+def test_acknowledged_absence_is_not_signalled(consultant, trajectory) -> None:
+    absence(trajectory, acknowledged_at=timezone.now(), acknowledged_by=consultant)
+    assert "afwezig" not in signals(consultant, trajectory)
+
+
+def test_absence_from_a_mandatory_programme_is_marked(consultant, trajectory) -> None:
+    absence(trajectory)
+    absence(trajectory, mandatory=True)
+    row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
+    (badge,) = badges(row)
+    assert badge.marker, "marked mandatory"
+    assert row.signal_count == 1
+
+
+def test_seen_mandatory_absence_no_longer_marks_the_open_one(consultant, trajectory) -> None:
+    absence(trajectory)
+    absence(trajectory, mandatory=True, acknowledged_at=timezone.now(), acknowledged_by=consultant)
+    row = caseload_for(consultant, today=TODAY).get(pk=trajectory.client_id)
+    assert badges(row)[0].marker == ""

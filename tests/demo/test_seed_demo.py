@@ -13,10 +13,20 @@ from stdnum.nl import bsn as bsn_number
 
 from koers.accounts.models import Organisation, RoleAssignment, User
 from koers.accounts.roles import Role
-from koers.clients.models import CONTRA_INDICATION_KINDS, Client, FlagKind, ScreeningFlag
+from koers.clients.models import CONTRA_INDICATION_KINDS, Client, ClientTransfer, FlagKind, ScreeningFlag
 from koers.demo import services
 from koers.demo.data import DEMO_ORGANISATION_NAME
-from koers.groupwork.models import GroupRun, Participation, RunStatus
+from koers.groupwork.models import (
+    Attendance,
+    EvaluationResponse,
+    GroupRun,
+    HandOff,
+    Participation,
+    Referral,
+    RunStatus,
+    Session,
+    Variant,
+)
 from koers.trajectories.models import (
     Goal,
     IgmFactorScore,
@@ -87,6 +97,11 @@ def table_counts() -> dict[str, int]:
         "flags": ScreeningFlag.objects.count(),
         "runs": GroupRun.objects.count(),
         "participations": Participation.objects.count(),
+        "sessions": Session.objects.count(),
+        "referrals": Referral.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "hand_offs": HandOff.objects.count(),
+        "evaluation_responses": EvaluationResponse.objects.count(),
         "instrument_types": InstrumentType.objects.count(),
         "trajectories": Trajectory.objects.count(),
         "scores": LifeDomainScore.objects.count(),
@@ -193,9 +208,17 @@ def test_flags_are_recorded_by_the_clients_consultant_within_two_years(seeded: O
 
 
 @pytest.mark.django_db
-def test_no_participant_has_a_contra_indication(small: Organisation) -> None:
-    assert Participation.objects.exists()
-    assert not Participation.objects.filter(client__flags__kind__in=CONTRA_INDICATION_KINDS).exists()
+def test_no_participant_has_a_contra_indication_of_the_programme(small: Organisation) -> None:
+    participations = Participation.objects.select_related("group_run__programme")
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for client_id, kind in ScreeningFlag.objects.values_list("client_id", "kind"):
+        kinds[client_id].add(kind)
+
+    assert participations.exists()
+    for participation in participations:
+        blocking = set(participation.group_run.programme.contra_indications)
+        assert blocking <= CONTRA_INDICATION_KINDS
+        assert not kinds[participation.client_id] & blocking
 
 
 @pytest.mark.django_db
@@ -203,10 +226,13 @@ def test_run_sizes_fit_the_programme_and_the_room(small: Organisation) -> None:
     runs = GroupRun.objects.select_related("programme", "room").annotate(size=Count("participations"))
 
     for run in runs:
-        assert run.size <= run.programme.max_size
+        small_group = run.variant == Variant.SMALL_GROUP
+        assert run.size <= (run.programme.small_group_max_size if small_group else run.programme.max_size)
         assert run.size <= run.room.capacity
-        assert run.size >= run.programme.min_size or run.status == RunStatus.CANCELLED
+        if run.status in (RunStatus.RUNNING, RunStatus.COMPLETED):  # upcoming runs are still filling
+            assert run.size >= (3 if small_group else run.programme.min_size)
         assert 1 <= run.trainers.count() <= 2
+    assert not runs.filter(status=RunStatus.CANCELLED, size__gt=0).exists()
 
 
 @pytest.mark.django_db
@@ -244,7 +270,7 @@ def test_every_programme_has_past_current_and_upcoming_runs(small: Organisation)
         if sessions == 1:
             statuses[slug].add(RunStatus.RUNNING)  # a one-session workshop is never "running" for long
 
-    assert len(statuses) == 4
+    assert len(statuses) == 5
     assert all(found >= {RunStatus.COMPLETED, RunStatus.RUNNING, RunStatus.PLANNED} for found in statuses.values())
 
 
@@ -272,6 +298,28 @@ def test_reset_replaces_the_demo_organisation_without_duplicates(seeded: Organis
     seed(reset=True)
 
     assert table_counts() == before
+    assert Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).count() == 1
+
+
+@pytest.mark.django_db
+def test_reset_also_removes_what_was_added_while_using_the_demo(seeded: Organisation) -> None:
+    client = Client.objects.filter(organisation=seeded).order_by("pk").first()
+    assert client is not None
+    assert client.consultant is not None
+    colleague = User.objects.filter(organisation=seeded, role_assignments__role=Role.CONSULTANT).exclude(
+        pk=client.consultant.pk
+    )[0]
+    ClientTransfer.objects.create(
+        client=client,
+        from_consultant=client.consultant,
+        to_consultant=colleague,
+        reason="Vervanging tijdens verlof",
+        transferred_by=colleague,
+    )
+
+    seed(reset=True)
+
+    assert not ClientTransfer.objects.exists()
     assert Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).count() == 1
 
 

@@ -27,7 +27,7 @@ from koers.trajectories.models import (
 from koers.trajectories.progress import write_progress_report
 from koers.trajectories.progress_forms import ProgressReportForm, required_inputs_to_type
 from tests import factories
-from tests.helpers import assert_query_budget
+from tests.helpers import assert_query_budget, require_tool
 from tests.trajectory_factories import (
     GoalFactory,
     IgmProfileFactory,
@@ -280,11 +280,11 @@ def test_report_pdf_is_a_tagged_a4_download_with_the_client_number(trajectory, c
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils not installed")
 def test_report_pdf_text_as_a_pdf_reader_sees_it(trajectory, consultant, login) -> None:
+    pdftotext = require_tool(PDFTOTEXT, "poppler-utils")
     report = previous_report(trajectory)
     body = login(consultant).get(reverse("progress:report_pdf", kwargs={"pk": report.pk})).content
-    text = subprocess.run([str(PDFTOTEXT), "-", "-"], input=body, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run([pdftotext, "-", "-"], input=body, capture_output=True, check=True).stdout.decode()
     assert str(trajectory.client_id) in text
     assert re.search(r"(Pagina|Page) 1 (van|of) \d", text)
 
