@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "koers.clients",
     "koers.trajectories",
     "koers.groupwork",
+    "koers.placement",
     "koers.caseload",
     "koers.imports",
     "koers.demo",
@@ -203,6 +204,8 @@ OTP_TOTP_ISSUER = os.environ.get("KOERS_OTP_ISSUER", "Koers")
 
 # Client import (koers/imports): run inline instead of in a background thread (tests, CI), and upload limits.
 KOERS_IMPORT_SYNC = env_bool("KOERS_IMPORT_SYNC", default=False)
+# Placement proposals (koers/placement): solve inline instead of in a background thread (tests).
+KOERS_PLACEMENT_SYNC = env_bool("KOERS_PLACEMENT_SYNC", default=False)
 KOERS_IMPORT_MAX_BYTES = int(os.environ.get("KOERS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 KOERS_IMPORT_MAX_ROWS = int(os.environ.get("KOERS_IMPORT_MAX_ROWS", 100_000))
 

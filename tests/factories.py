@@ -53,6 +53,16 @@ def _plain_last_name() -> str:
     return _FAKER.last_name().replace("'", "")
 
 
+def _client_last_name() -> str:
+    """A double surname ("Visser-Bakker"), so that a test asserting a client's name is absent from a page cannot be
+    fooled by a staff member who happens to share a single surname with the client."""
+    first = _plain_last_name()
+    second = _plain_last_name()
+    while second == first:
+        second = _plain_last_name()
+    return f"{first}-{second}"
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -79,7 +89,7 @@ class ClientFactory(factory.django.DjangoModelFactory[Client]):
     municipality = factory.SubFactory(MunicipalityFactory, organisation=factory.SelfAttribute("..organisation"))
     bsn = factory.Sequence(_valid_bsn)
     first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.LazyFunction(_plain_last_name)
+    last_name = factory.LazyFunction(_client_last_name)
     date_of_birth = datetime.date(1985, 5, 17)
     email = factory.Sequence(lambda n: f"client{n}@example.org")
     phone = "06-12345678"
