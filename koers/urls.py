@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("koers.trajectories.urls")),
     path("", include("koers.trajectories.progress_urls")),
     path("", include("koers.groupwork.urls")),
+    path("", include("koers.placement.urls")),
     path("", include("koers.caseload.urls")),
     path("", include("koers.imports.urls")),
     path("api/", include("koers.api.urls")),

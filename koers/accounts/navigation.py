@@ -30,7 +30,7 @@ NAVIGATION = [
     NavItem(_("Group runs"), "groupwork:runs", frozenset({Role.TRAINER, Role.PLANNER})),
     NavItem(_("Waiting lists"), "groupwork:waiting_lists", frozenset({Role.PLANNER})),
     NavItem(_("Rooms"), "groupwork:rooms", frozenset({Role.PLANNER})),
-    NavItem(_("Trainer capacity"), "groupwork:trainer_capacity", frozenset({Role.PLANNER})),
+    NavItem(_("Trainer capacity"), "groupwork:trainer_capacity", frozenset({Role.PLANNER, Role.TEAM_MANAGER})),
     NavItem(_("Absences"), "groupwork:absences", frozenset({Role.CONSULTANT})),
     NavItem(_("My evaluations"), "groupwork:my_evaluations", frozenset({Role.CONSULTANT, Role.TRAINER})),
     NavItem(_("Group programmes"), "groupwork:catalogue", None),

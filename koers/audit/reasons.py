@@ -16,6 +16,7 @@ REASON_LABELS = {
     "waiting list": _("waiting list of a programme"),
     "placement page": _("placement in a group"),
     "placed in group run": _("placed in a group"),
+    "placement proposal": _("placement proposal (suggested placements)"),
     "undo placement": _("placement undone"),
     "placement undone": _("placement undone"),
     "left group run": _("left a group"),

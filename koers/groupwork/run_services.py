@@ -4,7 +4,8 @@ session, completing or cancelling the run, and more sessions for a continuous ru
 Every save checks the schedule (``scheduling.find_conflicts``) against the other sessions that count (not cancelled,
 of runs that are not cancelled) and refuses a room or trainer double booking, trainer over-capacity and a room too
 small for the group with ``PlanningRefusedError``, whose reasons name the date and the other run. A room that needs a
-security escort is a warning only. Referral status changes go through ``referral_states.transition``.
+security escort, and a trainer who would reach 85% or more of their weekly hours (``capacity.near_capacity``), are
+warnings only. Referral status changes go through ``referral_states.transition``.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from koers.accounts.models import Municipality, User
 from koers.accounts.roles import Role
 from koers.audit.models import Action
 from koers.audit.services import record_event
+from koers.groupwork.capacity import Impact, near_capacity
 from koers.groupwork.models import (
     GroupRun,
     Participation,
@@ -317,7 +319,8 @@ def _reasons(conflicts: list[Conflict], rooms: dict[int, Room], names: dict[int,
 
 def _check_schedule(proposed: Sequence[Booking], *, room_ids: set[int], trainer_ids: set[int]) -> list[str]:
     """Refuses the proposal if it double-books one of ``room_ids`` or ``trainer_ids`` or takes one of those trainers
-    over their weekly hours; returns warnings (trainers without recorded hours are not checked for capacity)."""
+    over their weekly hours; returns warnings (a trainer at 85% or more of their weekly hours; trainers without
+    recorded hours are not checked for capacity)."""
     if not proposed or not (room_ids or trainer_ids):
         return []
     _lock(room_ids, trainer_ids)
@@ -331,17 +334,45 @@ def _check_schedule(proposed: Sequence[Booking], *, room_ids: set[int], trainer_
         or (conflict.kind != ConflictKind.ROOM and conflict.trainer_id in trainer_ids)
     ]
     unknown = trainer_ids - availability.keys()
+    near = [impact for impact in near_capacity(proposed, existing, availability) if impact.trainer_id in trainer_ids]
     names = {}
-    if conflicts or unknown:
+    if conflicts or unknown or near:
         names = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=trainer_ids)}
     if conflicts:
         rooms = Room.objects.in_bulk(room_ids)
         raise PlanningRefusedError(*_reasons(conflicts, rooms, names))
-    return [
+    return _near_warnings(near, names) + [
         _("%(name)s has no hours for groups on record, so their weekly capacity was not checked.") % {"name": names[pk]}
         for pk in sorted(unknown)
         if pk in names
     ]
+
+
+def _near_warnings(near: Sequence[Impact], names: dict[int, str]) -> list[str]:
+    """One warning per trainer who would reach 85% or more of their weekly hours: the weeks and the fullest one."""
+    per_trainer: dict[int, list[Impact]] = {}
+    for impact in near:
+        per_trainer.setdefault(impact.trainer_id, []).append(impact)
+    warnings = []
+    for trainer_id, impacts in per_trainer.items():
+        fullest = max(impacts, key=lambda impact: impact.after.total)
+        weeks = ", ".join(str(impact.starts.isocalendar()[1]) for impact in impacts)
+        warnings.append(
+            ngettext(
+                "Trainer %(trainer)s would be close to their hours for groups in week %(weeks)s: up to %(hours)s of "
+                "%(available)s hours.",
+                "Trainer %(trainer)s would be close to their hours for groups in weeks %(weeks)s: up to %(hours)s of "
+                "%(available)s hours.",
+                len(impacts),
+            )
+            % {
+                "trainer": names.get(trainer_id, ""),
+                "weeks": weeks,
+                "hours": _hours(fullest.after.total),
+                "available": _hours(fullest.available),
+            }
+        )
+    return warnings
 
 
 def _skip(start: datetime.date, skip_dates: Iterable[datetime.date], skip_public_holidays: bool) -> set[datetime.date]:

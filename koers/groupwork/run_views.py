@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.decorators import role_required
 from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
+from koers.groupwork.capacity_views import CAPACITY_ROLES, render_overview
 from koers.groupwork.models import GroupRun, RunStatus
 from koers.groupwork.run_forms import ExtendForm, ReasonForm, RunForm, SessionForm
 from koers.groupwork.run_services import (
@@ -31,14 +32,12 @@ from koers.groupwork.selectors import (
     organisation_programmes,
     organisation_rooms,
     room_weeks,
-    trainer_loads,
     visible_runs,
     visible_session,
 )
 
 OPEN_RUN = (RunStatus.PLANNED, RunStatus.RUNNING)
 ROOM_WEEKS = 4
-CAPACITY_WEEKS = 8
 
 
 def _run(request: AuthenticatedRequest, pk: int) -> GroupRun:
@@ -241,8 +240,8 @@ def rooms(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "groupwork/runs/rooms.html", {"rooms": all_rooms, "weeks": weeks})
 
 
-@role_required(Role.PLANNER)
+@role_required(*CAPACITY_ROLES)
 def trainer_capacity(request: AuthenticatedRequest) -> HttpResponse:
-    """Per trainer the hours planned per week (trainer time model and switching time) against the hours available."""
-    mondays, loads = trainer_loads(request.user, timezone.localdate(), CAPACITY_WEEKS)
-    return render(request, "groupwork/runs/trainer_capacity.html", {"mondays": mondays, "loads": loads})
+    """Per trainer the hours planned per week and per month (trainer time model and switching time) against the
+    hours available, with a chart and warnings; for planners and team managers (capacity_views.py)."""
+    return render_overview(request)

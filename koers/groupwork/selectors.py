@@ -1,8 +1,7 @@
 """Scoped reads of group runs, and the planner's overviews of rooms and trainer hours."""
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -12,7 +11,7 @@ from koers.accounts.models import User
 from koers.accounts.roles import Role
 from koers.clients.selectors import visible_clients
 from koers.groupwork.models import GroupRun, Participation, Programme, Room, RunStatus, Session, TrainerProfile
-from koers.groupwork.scheduling import Availability, Booking, IsoWeek, iso_week, monday_of, weekly_hours
+from koers.groupwork.scheduling import IsoWeek, iso_week, monday_of
 
 
 def visible_runs(user: Any) -> QuerySet[GroupRun]:
@@ -104,66 +103,3 @@ def room_weeks(rooms: list[Room], start: datetime.date, weeks: int = 4) -> list[
         rows = [(room, [booked.get((room.pk, day), []) for day in days]) for room in rooms]
         tables.append(RoomWeek(monday, iso_week(monday), days, rows))
     return tables
-
-
-@dataclass
-class TrainerLoad:
-    """A trainer's planned hours per week against the hours available for groups (None: not recorded)."""
-
-    trainer: User
-    available: Decimal | None
-    switching_minutes: int
-    weeks: list[tuple[IsoWeek, Decimal, bool]] = field(default_factory=list)
-
-    @property
-    def over_capacity(self) -> bool:
-        return any(over for _week, _hours, over in self.weeks)
-
-
-def trainer_loads(user: Any, start: datetime.date, weeks: int = 8) -> tuple[list[datetime.date], list[TrainerLoad]]:
-    """Per trainer of the organisation, the hours planned in each of ``weeks`` weeks from the week of ``start``
-    (time model of each programme plus the trainer's switching time); three queries whatever the number of runs."""
-    trainers = list(organisation_trainers(user))
-    first = monday_of(start)
-    mondays = [first + datetime.timedelta(weeks=n) for n in range(weeks)]
-    last = first + datetime.timedelta(weeks=weeks, days=-1)
-    links = GroupRun.trainers.through.objects.filter(
-        user_id__in=[t.pk for t in trainers],
-        grouprun__programme__organisation=user.organisation_id,
-        grouprun__sessions__date__range=(first, last),
-    ).distinct()
-    run_trainers: dict[int, set[int]] = {}
-    for run_id, user_id in links.values_list("grouprun_id", "user_id"):
-        run_trainers.setdefault(run_id, set()).add(user_id)
-    bookings = [
-        Booking(
-            date=session.date,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            room_id=session.room_id,
-            trainer_ids=frozenset(run_trainers[session.group_run_id]),
-            time_model=session.group_run.programme.time_model(),
-        )
-        for session in _counting_sessions(first, last).filter(group_run_id__in=run_trainers)
-    ]
-    availability = {}
-    loads = []
-    for trainer in trainers:
-        profile = trainer_profile(trainer)
-        if profile is not None:
-            availability[trainer.pk] = Availability(profile.hours_per_week, profile.switching_minutes)
-        loads.append(
-            TrainerLoad(
-                trainer,
-                profile.hours_per_week if profile else None,
-                profile.switching_minutes if profile else 0,
-            )
-        )
-    hours = weekly_hours(bookings, availability)
-    for load in loads:
-        planned = hours.get(load.trainer.pk, {})
-        for monday in mondays:
-            week = iso_week(monday)
-            amount = planned.get(week, Decimal(0))
-            load.weeks.append((week, amount, load.available is not None and amount > load.available))
-    return mondays, loads

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("koers.groupwork.public_urls")),
     path("", include("koers.groupwork.referral_urls")),
     path("", include("koers.groupwork.run_urls")),
+    path("", include("koers.groupwork.capacity_urls")),
     path("", include("koers.groupwork.attendance_urls")),
     path("", include("koers.groupwork.invitation_urls")),
     path("", include("koers.groupwork.handoff_urls")),

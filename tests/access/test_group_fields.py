@@ -592,6 +592,8 @@ PLANNER_PAGES = [
     Page("referral_place", _url("groupwork:referral_place", pk=_waiting), shows=waiting_needs),
     Page("rooms", _url("groupwork:rooms")),
     Page("trainer_capacity", _url("groupwork:trainer_capacity")),
+    Page("capacity_what_if", _url("groupwork:capacity_what_if")),
+    Page("placement:request", _url("placement:request", programme_pk=_programme)),
     Page("run_evaluation", _url("groupwork:run_evaluation", pk=_run)),
     Page("programme_evaluation", _url("groupwork:programme_evaluation", pk=_programme)),
     Page("clients:list", _url("clients:list"), shows=own_names),

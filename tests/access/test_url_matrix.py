@@ -11,6 +11,7 @@ from koers.accounts.middleware import AUTH_TIME_KEY
 from koers.accounts.roles import Role
 from koers.groupwork.evaluation_services import new_token
 from koers.groupwork.models import EvaluationInvite
+from koers.placement.models import PlacementProposal, ProposalLine
 from tests import factories
 from tests import groupwork_factories as gw
 from tests.helpers import assert_access_matrix
@@ -160,7 +161,13 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "groupwork:run_cancel": ("run", only({}, otherwise=405)),
     "groupwork:run_extend": ("run", only({}, otherwise=405)),
     "groupwork:rooms": (None, only({PL: 200})),
-    "groupwork:trainer_capacity": (None, only({PL: 200})),
+    "groupwork:trainer_capacity": (None, only({PL: 200, TM: 200})),
+    "groupwork:capacity_what_if": (None, only({PL: 200, TM: 200})),
+    "placement:request": ("waiting_list", only({PL: 200})),
+    "placement:proposal": ("proposal", only({PL: 200})),
+    "placement:progress": ("proposal", only({PL: 200})),
+    "placement:accept": ("proposal", only({}, otherwise=405)),
+    "placement:rerun": ("proposal", only({}, otherwise=405)),
     "v1:referral-withdraw#own": ("referral", only({}, otherwise=405)),
     "v1:referral-withdraw#other": ("other_referral", only({}, otherwise=405)),
     "v1:referral-decline#own": ("referral", only({}, otherwise=405)),
@@ -289,6 +296,10 @@ def world(role_users, municipality):
     job = ClientImport.objects.create(
         organisation=municipality.organisation, uploaded_by=role_users[AD], file_name="export.csv", file_format="csv"
     )
+    proposal = PlacementProposal.objects.create(
+        organisation=municipality.organisation, programme=programme, requested_by=role_users[PL], status="done"
+    )
+    ProposalLine.objects.create(proposal=proposal, referral=referral, group_run=run, reason_code="earliest")
     return {
         "import": {"pk": job.pk},
         "assessment": {"pk": assessment.pk},
@@ -326,6 +337,7 @@ def world(role_users, municipality):
         "waiting_list": {"programme_pk": programme.pk},
         "staff_invite": {"pk": staff_invite.pk},
         "other_staff_invite": {"pk": other_staff_invite.pk},
+        "proposal": {"pk": proposal.pk},
     }
 
 

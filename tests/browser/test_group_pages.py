@@ -451,6 +451,13 @@ def test_planner_pages(pages: Pages, world: World, browser_login) -> None:
     pages.open(f"/sessies/{world.today_session.pk}/aanwezigheid/")
     pages.open("/ruimtes/")
     pages.open("/trainers/")
+    chart = pages.open(f"/trainers/?trainer={world.trainer.pk}")
+    expect(chart.locator("main svg[role=img]").first).to_be_visible()
+    pages.open("/trainers/wat-als/")
+    pages.open(
+        f"/trainers/wat-als/?programme={programme.pk}&start_date={world.upcoming.start_date.isoformat()}"
+        f"&start_time=13:00&weeks_between=1&runs=2&trainers={world.trainer.pk}&skip_public_holidays=on"
+    )
     pages.open(f"/groepen/{world.completed.pk}/evaluatie/")
     pages.open(f"/programmas/{programme.pk}/evaluatie/")
 
