@@ -143,7 +143,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "koers.sqlite3"),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two writers (a page and a background
+            # import or placement thread) wait for each other up to ``timeout`` seconds instead of failing with
+            # "database is locked" when a reading transaction tries to start writing.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

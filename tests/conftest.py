@@ -3,6 +3,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -67,6 +68,28 @@ def make_user(organisation: Organisation, team: Team) -> Callable[..., User]:
         if in_team:
             user.teams.add(team)
         return user
+
+    return make
+
+
+@pytest.fixture
+def consultant(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CONSULTANT)
+
+
+@pytest.fixture
+def planner(make_user: Callable[..., User]) -> User:
+    return make_user(Role.PLANNER)
+
+
+@pytest.fixture
+def english(login: Callable[..., HttpClient]) -> Callable[[User], HttpClient]:
+    """A logged-in page client with English chosen, so messages can be compared with their source text."""
+
+    def make(user: User) -> HttpClient:
+        http = login(user)
+        http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return http
 
     return make
 

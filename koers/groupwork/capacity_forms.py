@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import User
@@ -15,6 +16,26 @@ from koers.trajectories.forms import DateInput
 
 MAX_SESSIONS = 52
 MAX_RUNS = 6
+# The first session within this of today, as on the overview: further off, the runs could pass the last date there is.
+FURTHEST = datetime.timedelta(days=5 * 366)
+# The largest id a database key holds (64-bit); SQLite cannot even compare a larger one.
+LARGEST_ID = 2**63 - 1
+
+
+class _TrainersField(TrainerChoiceField):
+    """Refuses ids no database key can hold, as unknown trainers, before they reach the query."""
+
+    def clean(self, value: Any) -> Any:
+        for item in value or ():
+            try:
+                out_of_range = abs(int(item)) > LARGEST_ID
+            except (TypeError, ValueError):
+                continue  # the field itself refuses what is no number
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super().clean(value)
 
 
 class WhatIfForm(forms.Form):
@@ -39,7 +60,7 @@ class WhatIfForm(forms.Form):
         required=False,
         help_text=_("Empty: each run starts the week after the previous one ends."),
     )
-    trainers = TrainerChoiceField(label=_("Trainers"), queryset=User.objects.none())
+    trainers = _TrainersField(label=_("Trainers"), queryset=User.objects.none())
     skip_public_holidays = forms.BooleanField(label=_("Skip public holidays"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -54,6 +75,9 @@ class WhatIfForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         programme, starts_at = data.get("programme"), data.get("start_time")
+        start_date = data.get("start_date")
+        if start_date is not None and abs(start_date - timezone.localdate()) > FURTHEST:
+            self.add_error("start_date", _("Choose a date within five years of today."))
         if programme is not None and starts_at is not None:
             try:
                 end_time(starts_at, programme.session_minutes)

@@ -36,8 +36,10 @@ def _start(request: HttpRequest) -> datetime.date:
 
 
 def _chosen(request: HttpRequest) -> int | None:
-    wanted = request.GET.get("trainer", "")
-    return int(wanted) if wanted.isdigit() else None
+    try:
+        return int(request.GET.get("trainer", ""))
+    except ValueError:  # also "²", which isdigit() takes for a digit
+        return None
 
 
 def week_chart(cells: list[Cell], name: str, chart_id: str) -> SafeString:

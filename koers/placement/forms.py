@@ -10,6 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The largest id a database key holds (64-bit); a larger one names no line, and SQLite cannot even compare it.
+LARGEST_ID = 2**63 - 1
+
 
 class LineIdsField(forms.Field):
     """Several line ids posted under one name (one checkbox per line), as a set of integers."""
@@ -20,9 +23,12 @@ class LineIdsField(forms.Field):
         if not value:
             return set()
         try:
-            return {int(item) for item in value}
+            ids = {int(item) for item in value}
         except (TypeError, ValueError) as error:
             raise ValidationError(_("The page sent lines that do not exist. Reload the page and try again.")) from error
+        if any(not 0 < line_id <= LARGEST_ID for line_id in ids):
+            raise ValidationError(_("The page sent lines that do not exist. Reload the page and try again."))
+        return ids
 
 
 class AcceptForm(forms.Form):

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from koers.access.scoping import scope
 from koers.accounts.roles import Role
-from koers.audit.services import record_client_reads
 from koers.groupwork.models import GroupRun, Programme, RunStatus
 from koers.groupwork.referral_selectors import run_facts, with_placement_figures
 from koers.placement.models import LineStatus, PlacementProposal, ProposalLine
@@ -38,7 +37,7 @@ def proposal_for(user: Any, pk: int) -> PlacementProposal:
 
 
 def may_act(user: Any, proposal: PlacementProposal) -> bool:
-    """Whether the user may request, accept and re-run (planners of the organisation); team managers only view."""
+    """Whether the user may request, accept and re-run: a planner of the proposal's organisation."""
     return user.has_role(Role.PLANNER) and proposal.organisation_id == user.organisation_id
 
 
@@ -52,30 +51,21 @@ class LineView:
     warnings: list[str]
 
 
-def proposal_view(proposal: PlacementProposal, reader: Any = None) -> list[LineView]:
-    """The proposal's lines with client name and number, run and reasons in the reader's language; placed lines
-    first, by run start. With ``reader``, writes one client-read audit event per client shown."""
-    lines = list(
-        proposal.lines.select_related("referral__client", "group_run__room", "group_run__municipality").order_by(
-            "group_run__start_date", "group_run_id", "referral__referred_on", "id"
-        )
+def proposal_lines(proposal: PlacementProposal) -> QuerySet[ProposalLine]:
+    """The proposal's lines with what a row shows (client, run, room, municipality); pages read a slice of them."""
+    return proposal.lines.select_related("referral__client", "group_run__room", "group_run__municipality")
+
+
+def line_view(line: ProposalLine) -> LineView:
+    """A line as a planner sees it: client name and number, the run, and the reasons in the reader's language."""
+    return LineView(
+        line=line,
+        client_name=line.referral.client.full_name,
+        client_number=line.referral.client_id,
+        run=line.group_run,
+        reason=explain_text(line),
+        warnings=warning_texts(line),
     )
-    placed = [line for line in lines if line.group_run_id is not None]
-    waiting = [line for line in lines if line.group_run_id is None]
-    views = [
-        LineView(
-            line=line,
-            client_name=line.referral.client.full_name,
-            client_number=line.referral.client_id,
-            run=line.group_run,
-            reason=explain_text(line),
-            warnings=warning_texts(line),
-        )
-        for line in placed + waiting
-    ]
-    if reader is not None and views:
-        record_client_reads(reader, [line.referral.client for line in lines], reason=READ_REASON)
-    return views
 
 
 @dataclass(frozen=True)

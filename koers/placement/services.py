@@ -21,7 +21,7 @@ from koers.groupwork.models import Programme, ReferralStatus
 from koers.groupwork.placement_services import PlacementRefusedError, PlacementWarnings, place_referral
 from koers.placement import adapter, baseline, check, explain, rules, solver
 from koers.placement.model import Instance, Solution, UnplacedReason
-from koers.placement.models import LineStatus, PlacementProposal, ProposalLine, ProposalStatus
+from koers.placement.models import STALE_AFTER, LineStatus, PlacementProposal, ProposalLine, ProposalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +50,27 @@ def request_proposal(
     pinned: dict[str, int] | None = None,
     previous: PlacementProposal | None = None,
 ) -> PlacementProposal:
-    """Create a proposal for the programme's waiting list and start computing it (after the commit)."""
+    """Create a proposal for the programme's waiting list and start computing it (after the commit).
+
+    The same request while one is still being computed (a double click, or a colleague at the same moment) gets that
+    one: each proposal costs a solver thread for up to its time limit."""
     from koers.placement.runner import start_proposal  # the runner imports this module
 
+    wanted = {str(referral): int(run) for referral, run in (pinned or {}).items()}
+    being_made = PlacementProposal.objects.filter(
+        programme=programme,
+        previous=previous,
+        status__in=[ProposalStatus.QUEUED, ProposalStatus.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
+    )
+    same = next((proposal for proposal in being_made if proposal.pinned == wanted and not proposal.is_stale), None)
+    if same is not None:
+        return same
     proposal = PlacementProposal.objects.create(
         organisation_id=programme.organisation_id,
         programme=programme,
         requested_by=by,
-        pinned={str(referral): int(run) for referral, run in (pinned or {}).items()},
+        pinned=wanted,
         previous=previous,
         time_limit_s=DEFAULT_TIME_LIMIT_S,
         stage=gettext_noop("Waiting to start"),
@@ -165,27 +178,48 @@ def _compute(proposal: PlacementProposal) -> None:
 
 
 def accept_lines(proposal: PlacementProposal, line_ids: list[int], by: Any) -> list[ProposalLine]:
-    """Place the chosen proposed lines, each on its own: a refused line records why, and the others go on."""
+    """Place the chosen proposed lines, each on its own: a refused line records why, and the others go on.
+
+    Each line is placed and marked in one transaction, with the line locked and read again first: a line that a
+    colleague accepted (or that was refused) meanwhile is left as it is, so it is never placed twice nor marked refused
+    after its placement."""
     lines = list(
         proposal.lines.filter(pk__in=line_ids, status=LineStatus.PROPOSED, group_run__isnull=False)
         .select_related("referral", "group_run")
         .order_by("id")
     )
+    done = []
     for line in lines:
         assert line.group_run is not None
-        outcome = ""
-        if line.referral.status != ReferralStatus.WAITING:
-            outcome = _("The referral is no longer waiting: it was placed, withdrawn or declined since the proposal.")
-        else:
-            try:
-                with transaction.atomic():
-                    place_referral(line.referral, line.group_run, by, accept_warnings=True)
-            except (PlacementRefusedError, PlacementWarnings) as refused:
-                outcome = str(refused)
-        line.status = LineStatus.REFUSED if outcome else LineStatus.ACCEPTED
-        line.outcome = outcome[:500]
-        line.save(update_fields=["status", "outcome"])
-    return lines
+        with transaction.atomic():
+            if ProposalLine.objects.select_for_update().filter(pk=line.pk, status=LineStatus.PROPOSED).first() is None:
+                continue
+            outcome = ""
+            line.referral.refresh_from_db(fields=["status"])
+            if line.referral.status != ReferralStatus.WAITING:
+                outcome = _(
+                    "The referral is no longer waiting: it was placed, withdrawn or declined since the proposal."
+                )
+            else:
+                try:
+                    with transaction.atomic():
+                        place_referral(line.referral, line.group_run, by, accept_warnings=True)
+                except (PlacementRefusedError, PlacementWarnings) as refused:
+                    outcome = str(refused)
+            if not _record_outcome(line, outcome):
+                continue
+        done.append(line)
+    return done
+
+
+def _record_outcome(line: ProposalLine, outcome: str) -> bool:
+    """Marks a still proposed line accepted (no outcome) or refused (why); False if it was decided meanwhile."""
+    line.status = LineStatus.REFUSED if outcome else LineStatus.ACCEPTED
+    line.outcome = outcome[:500]
+    updated = ProposalLine.objects.filter(pk=line.pk, status=LineStatus.PROPOSED).update(
+        status=line.status, outcome=line.outcome
+    )
+    return bool(updated)
 
 
 def rerun_with_pins(proposal: PlacementProposal, pinned_line_ids: list[int], by: Any) -> PlacementProposal:

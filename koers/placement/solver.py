@@ -22,9 +22,11 @@ from koers.placement.model import Client, Group, Instance, Policy, Solution, Tra
 Progress = Callable[[float, str], None]
 
 # Each client keeps arcs to its cheapest compatible runs only; later runs cost more waiting and rarely matter.
-ARCS_PER_CLIENT = 20
+ARCS_PER_CLIENT = 30
 # Above this many client-run pairs the full CP-SAT model no longer proves optimality within seconds on 2 cores.
 EXACT_MAX_ARCS = 12_000
+# Share of the time the open-run search may use when no exact phase follows; the balance search gets the rest.
+OPEN_RUNS_SHARE_PRUNED = 0.8
 # Share of the time limit kept back to assemble the solution after the last search phase.
 ASSEMBLY_SHARE = 0.03
 
@@ -76,9 +78,11 @@ def solve(
     report(0.0, "Preparing the instance")
     problem = prepare(instance)
     report(0.1, "Choosing which runs take place")
-    open_runs, assignment = choose_open_runs(problem, rng, _until(started, deadline, 0.6))
+    # which runs open decides who is left out (3,650 each); balance is worth far less, so it gets what remains
+    choice_share = OPEN_RUNS_SHARE_PRUNED if problem.pruned else 0.6
+    open_runs, assignment = choose_open_runs(problem, rng, _until(started, deadline, choice_share))
     placement = Placement(problem, assignment)
-    report(0.6, "Improving the balance within runs")
+    report(choice_share, "Improving the balance within runs")
     improve_balance(placement, rng, _until(started, deadline, 0.75 if not problem.pruned else 1.0))
     fill_free_places(placement)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,13 +27,15 @@ from koers.groupwork.fit import day_part
 from koers.groupwork.models import GroupRun
 from koers.groupwork.referral_selectors import planner_programme
 from koers.placement.forms import AcceptForm, RerunForm
-from koers.placement.models import LineStatus, PlacementProposal, ProposalLine, ProposalStatus
-from koers.placement.reasons import error_text, explain_text, stage_text, warning_texts
+from koers.placement.models import LineStatus, PlacementProposal, ProposalStatus
+from koers.placement.reasons import error_text, stage_text
 from koers.placement.selectors import (
     READ_REASON,
     LineView,
+    line_view,
     may_act,
     proposal_for,
+    proposal_lines,
     proposals_for_programme,
     run_changes,
 )
@@ -173,17 +175,17 @@ def _progress_context(request: AuthenticatedRequest, proposal: PlacementProposal
 
 def _result_context(request: AuthenticatedRequest, proposal: PlacementProposal) -> dict[str, Any]:
     status = request.GET.get(STATUS_FILTER, "")
-    placed = _lines(proposal).exclude(group_run=None)
+    placed = proposal_lines(proposal).exclude(group_run=None)
     if status in LineStatus.values:
         placed = placed.filter(status=status)
     placed_page = Paginator(
         placed.order_by("group_run__start_date", "group_run_id", "referral__referred_on", "id"), LINES_PER_PAGE
     ).get_page(request.GET.get(PLACED_PAGE))
     unplaced_page = Paginator(
-        _lines(proposal).filter(group_run=None).order_by("referral__referred_on", "id"), LINES_PER_PAGE
+        proposal_lines(proposal).filter(group_run=None).order_by("referral__referred_on", "id"), LINES_PER_PAGE
     ).get_page(request.GET.get(UNPLACED_PAGE))
-    placed_views = [_line_view(line) for line in placed_page]
-    unplaced_views = [_line_view(line) for line in unplaced_page]
+    placed_views = [line_view(line) for line in placed_page]
+    unplaced_views = [line_view(line) for line in unplaced_page]
     shown = placed_views + unplaced_views
     if shown:
         record_client_reads(request.user, [view.line.referral.client for view in shown], reason=READ_REASON)
@@ -204,22 +206,6 @@ def _result_context(request: AuthenticatedRequest, proposal: PlacementProposal) 
         "unplaced_links": _page_links(request, unplaced_page, UNPLACED_PAGE),
         "acceptable_count": counts[LineStatus.PROPOSED],
     }
-
-
-def _lines(proposal: PlacementProposal) -> QuerySet[ProposalLine]:
-    """The proposal's lines with what a row shows; a page of them is read at a time (``proposal_view`` reads all)."""
-    return proposal.lines.select_related("referral__client", "group_run__room", "group_run__municipality")
-
-
-def _line_view(line: ProposalLine) -> LineView:
-    return LineView(
-        line=line,
-        client_name=line.referral.client.full_name,
-        client_number=line.referral.client_id,
-        run=line.group_run,
-        reason=explain_text(line),
-        warnings=warning_texts(line),
-    )
 
 
 def _figure_rows(figures: dict[str, dict[str, float | int]]) -> list[dict[str, Any]]:

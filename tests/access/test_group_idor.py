@@ -82,16 +82,6 @@ def trainer(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def planner(make_user: Callable[..., User]) -> User:
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
-def consultant(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def group(organisation: Organisation, trainer: User) -> RunningGroup:
     return running_group(organisation, trainer, participants=2)
 

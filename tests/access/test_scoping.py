@@ -15,11 +15,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
 def client_of(user, municipality, **kwargs):
     return factories.ClientFactory(
         organisation=municipality.organisation, municipality=municipality, consultant=user, **kwargs

@@ -32,11 +32,6 @@ WEEK = datetime.timedelta(weeks=1)
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def add_client(consultant, municipality):
     def add(last_name: str = "", consultant_user=None, **kwargs):
         extra = {"last_name": last_name} if last_name else {}

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.accounts.roles import Role
 from koers.caseload.selectors import active_signals, badges, caseload_for
 from koers.groupwork.models import AttendanceStatus
 from koers.trajectories.models import InstrumentStatus, LifeDomain
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 WEEK = datetime.timedelta(weeks=1)
-
-
-@pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 VALID_BSN = "111222333"
 
 
-@pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
 def form_data(municipality, **overrides):
     data = {
         "bsn": VALID_BSN,

@@ -23,11 +23,6 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def make_absence(consultant, municipality):
     """An attendance of a client (by default the consultant's) at a new session of a (by default voluntary) run."""
 

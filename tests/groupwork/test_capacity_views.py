@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -28,21 +27,6 @@ WHAT_IF = "groupwork:capacity_what_if"
 @pytest.fixture(autouse=True)
 def today(time_machine) -> None:
     time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture
-def english(login):
-    def make(user):
-        http = login(user)
-        http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return http
-
-    return make
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
 
 
 def make_trainer(make_user, first_name: str, hours: str, switching: int = 0):

@@ -35,11 +35,6 @@ ADVICE = "Zet in op een werkervaringsplek in de zorg; zij nam in de groep vaak h
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def trainer(make_user):
     return make_user(Role.TRAINER)
 

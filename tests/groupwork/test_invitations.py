@@ -40,11 +40,6 @@ def long_date(day: datetime.date) -> str:
 
 
 @pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
 def consultant(make_user):
     user = make_user(Role.CONSULTANT)
     user.first_name, user.last_name, user.email = "Sanne", "de Wit", "s.dewit@werkbedrijf.example"

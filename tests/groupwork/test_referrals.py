@@ -32,16 +32,6 @@ def in_english() -> Iterator[None]:
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
 def plan(consultant, municipality) -> Plan:
     return make_plan(consultant, municipality, is_mandatory=True, deadline_weeks=4, offers_language_support=True)
 

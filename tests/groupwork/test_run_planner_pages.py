@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from koers.accounts.roles import Role
@@ -24,23 +23,6 @@ T = datetime.time
 @pytest.fixture(autouse=True)
 def today(time_machine) -> None:
     time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture
-def english(login):
-    """A logged-in page client with English chosen, so refusals can be compared with their source text."""
-
-    def make(user):
-        http = login(user)
-        http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return http
-
-    return make
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
 
 
 @pytest.fixture

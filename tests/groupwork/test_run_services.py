@@ -43,11 +43,6 @@ def today(time_machine) -> datetime.date:
 
 
 @pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
 def trainer(make_user):
     user = make_user(Role.TRAINER)
     user.first_name, user.last_name = "Tess", "Trainer"
@@ -59,11 +54,6 @@ def trainer(make_user):
 @pytest.fixture
 def programme(organisation):
     return factories.ProgrammeFactory(organisation=organisation, name="Empowermenttraining", session_minutes=150)
-
-
-@pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
 
 
 @pytest.fixture

@@ -29,16 +29,6 @@ def in_english() -> Iterator[None]:
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
 def plan(consultant, municipality):
     return make_plan(consultant, municipality, max_size=12)
 

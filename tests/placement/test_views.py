@@ -60,16 +60,6 @@ def login(login):
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(Role.PLANNER)
-
-
-@pytest.fixture
 def programme(organisation) -> Programme:
     return programme_with_planner(organisation, max_size=3)[0]
 

@@ -38,11 +38,6 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def client_of(consultant, municipality):
     return factories.ClientFactory(
         organisation=municipality.organisation, municipality=municipality, consultant=consultant

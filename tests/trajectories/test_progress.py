@@ -44,11 +44,6 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def consultant(make_user):
-    return make_user(Role.CONSULTANT)
-
-
-@pytest.fixture
 def trajectory(consultant, municipality) -> Trajectory:
     """A trajectory with two assessments (housing 1 → 3, finances 2 → 1), a profile, goals and instruments."""
     client = factories.ClientFactory(
