@@ -5,6 +5,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from koers.placement.baseline import first_come_first_served
 from koers.placement.check import Report, check
 from koers.placement.io import FormatError, read_instance, read_solution, write_solution
 
@@ -13,11 +14,9 @@ def _solve(args: argparse.Namespace) -> int:
     instance = read_instance(args.instance)
     started = time.perf_counter()
     if args.method == "fcfs":
-        from koers.placement.baseline import first_come_first_served
-
         solution = first_come_first_served(instance)
     else:
-        from koers.placement.solver import solve
+        from koers.placement.solver import solve  # here, not on top: loading OR-Tools takes seconds ``score`` needn't
 
         solution = solve(
             instance, time_limit=args.time_limit, seed=args.seed, progress=_progress if args.verbose else None
