@@ -749,6 +749,13 @@ HAND_OFF_CONFLICT = OpenApiResponse(
     description="The consultant has acknowledged the signal (it is a record now), or a signal for this "
     "participant exists already (change it with PATCH and If-Match).",
 )
+HAND_OFF_CHANGE_RESPONSES = {
+    200: HandOffSerializer,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: HAND_OFF_CONFLICT,
+    **CONDITIONAL_ERRORS,
+}
 
 
 @extend_schema_view(
@@ -772,26 +779,14 @@ HAND_OFF_CONFLICT = OpenApiResponse(
         summary="Replace an unacknowledged hand-off signal (trainer; conditional: If-Match)",
         request=HandOffUpdateSerializer,
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={
-            200: HandOffSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: HAND_OFF_CONFLICT,
-            **CONDITIONAL_ERRORS,
-        },
+        responses=HAND_OFF_CHANGE_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Change an unacknowledged hand-off signal (trainer; conditional: If-Match)",
         description="Observations sent are merged into the stored ones; an observation sent empty is cleared.",
         request=HandOffUpdateSerializer,
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={
-            200: HandOffSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: HAND_OFF_CONFLICT,
-            **CONDITIONAL_ERRORS,
-        },
+        responses=HAND_OFF_CHANGE_RESPONSES,
     ),
     acknowledge=extend_schema(
         summary="Acknowledge a hand-off signal about your client (consultant)",

@@ -43,16 +43,6 @@ def trainer(make_user):
     return make_trainer(make_user, "Tess", "12.0", switching=30)
 
 
-@pytest.fixture
-def programme(organisation):
-    return factories.ProgrammeFactory(organisation=organisation, name="Empowermenttraining", session_minutes=150)
-
-
-@pytest.fixture
-def room(organisation):
-    return factories.RoomFactory(organisation=organisation, name="Zaal Noord", capacity=16)
-
-
 def planned_run(planner, programme, trainers, start=D(2026, 12, 8), at=T(9, 30), room=None):  # noqa: B008
     return create_run(
         planner, programme, start, at, "standard", None, room, list(trainers), skip_public_holidays=False

@@ -34,16 +34,6 @@ def trainer(make_user):
     return user
 
 
-@pytest.fixture
-def programme(organisation):
-    return factories.ProgrammeFactory(organisation=organisation, name="Empowermenttraining", session_minutes=150)
-
-
-@pytest.fixture
-def room(organisation):
-    return factories.RoomFactory(organisation=organisation, name="Zaal Noord", capacity=16)
-
-
 def planned_run(planner, programme, room, trainers=(), start=D(2027, 1, 5), at=T(9, 30)):  # noqa: B008
     return create_run(
         planner, programme, start, at, "standard", None, room, list(trainers), skip_public_holidays=False

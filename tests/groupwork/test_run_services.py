@@ -51,16 +51,6 @@ def trainer(make_user):
     return user
 
 
-@pytest.fixture
-def programme(organisation):
-    return factories.ProgrammeFactory(organisation=organisation, name="Empowermenttraining", session_minutes=150)
-
-
-@pytest.fixture
-def room(organisation):
-    return factories.RoomFactory(organisation=organisation, name="Zaal Noord", capacity=16)
-
-
 MORNING = T(9, 30)
 
 
