@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "koers.clients",
     "koers.trajectories",
     "koers.groupwork",
+    "koers.measurement",
+    "koers.principles",
     "koers.placement",
     "koers.caseload",
     "koers.imports",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("koers.trajectories.progress_urls")),
     path("", include("koers.groupwork.urls")),
     path("", include("koers.placement.urls")),
+    path("", include("koers.measurement.urls")),
+    path("", include("koers.principles.urls")),
     path("", include("koers.caseload.urls")),
     path("", include("koers.imports.urls")),
     path("api/", include("koers.api.urls")),
