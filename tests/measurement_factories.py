@@ -111,7 +111,7 @@ def completed_measurement(
     from koers.measurement.scoring import ItemRule, scale_scores
 
     trajectory = trajectory or TrajectoryFactory()
-    version = version or small_questionnaire(trajectory.client.organisation)  # type: ignore[attr-defined]
+    version = version or small_questionnaire(trajectory.client.organisation)
     measurement = Measurement.objects.create(
         trajectory=trajectory,
         version=version,
@@ -120,7 +120,7 @@ def completed_measurement(
         respondent=respondent,
         status=MeasurementStatus.COMPLETED,
         taken_on=taken_on or timezone.localdate(),
-        created_by=trajectory.created_by,  # type: ignore[attr-defined]
+        created_by=trajectory.created_by,
     )
     items = list(version.items.all())
     given = {item.pk: (answers.get(item.position, 3) if isinstance(answers, dict) else answers) for item in items}

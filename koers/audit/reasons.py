@@ -1,6 +1,9 @@
 """Labels for the fixed reasons that Koers writes on audit events; stored in English, shown in the user's language."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 REASON_LABELS = {
     "client list": _("client list"),
@@ -53,6 +56,23 @@ REASON_LABELS = {
     "API attendance detail": _("attendance via the API"),
     "API hand-off list": _("hand-off signals via the API"),
     "API hand-off detail": _("hand-off signal via the API"),
+    "group effects of a group run": _("group effects of a group run (aggregates)"),
+    "group effects of a programme": _("group effects of a programme (aggregates)"),
+    "research export (pseudonymised)": _("research export (pseudonymised)"),
+    "effect measurement results": _("effect measurement results of a trajectory"),
+    "principles audit": _("principles check of a trajectory"),
+    "measurement form": _("new measurement (form)"),
+    "measurement entry form": _("measurement answers (form)"),
+    "measurement link page": _("personal measurement link"),
+    "cancel measurement": _("measurement cancelled (form)"),
+    "measurement planned": _("measurement planned"),
+    "measurement answers entered": _("measurement answers entered"),
+    "measurement cancelled": _("measurement cancelled"),
+    "measurement link issued": _("personal measurement link issued"),
+    "measurement answered through personal link": _("measurement answered by the client through the personal link"),
+    "questionnaire version published": _("questionnaire version published"),
+    "questionnaire version drafted": _("new questionnaire version drafted"),
+    "starter questionnaire installed": _("starter questionnaire installed"),
 }
 
 
@@ -62,4 +82,10 @@ def reason_label(reason: str) -> str:
     if reason.startswith(prefix):
         label = _("dossier opened")
         return f"{label}: {reason[len(prefix) :]}"
+    exported = re.fullmatch(r"research export \(pseudonymised\): (\d+) rows", reason)
+    if exported:
+        rows = int(exported.group(1))
+        return ngettext(
+            "research export (pseudonymised): %(rows)d row", "research export (pseudonymised): %(rows)d rows", rows
+        ) % {"rows": rows}
     return str(REASON_LABELS.get(reason, reason))

@@ -4,8 +4,8 @@ A signal is a boolean expression on a client row (an ``Exists`` over the client'
 The list, the filter, the badges, the summary and the sort by number of signals all derive from ``SIGNALS``, so a
 new signal is one entry there, with its builder in the app that owns the data (this app sits above them all).
 Group work adds two: a trainer's hand-off signal not yet acknowledged, and an absence from a group session not yet
-seen (marked when the programme is mandatory). "Measurement due" joins the same way when measurement exists; until
-then it is absent, not faked.
+seen (marked when the programme is mandatory). Measurement adds one: a start measurement past its due date, or a
+latest measurement older than the organisation's interval (only where the organisation measures).
 """
 
 import datetime
@@ -43,6 +43,7 @@ from koers.clients.access import active_grants
 from koers.clients.models import Client
 from koers.clients.selectors import search_clients
 from koers.groupwork.models import ABSENT_STATUSES, Attendance, HandOff
+from koers.measurement.selectors import measurement_due
 from koers.trajectories.models import (
     URGENT_BARRIER,
     Instrument,
@@ -150,6 +151,14 @@ def _mandatory_absence(today: datetime.date) -> dict[str, Any]:
     }
 
 
+def _open_trajectory(today: datetime.date) -> dict[str, Any]:
+    return {"open_trajectory_pk": Subquery(_open_trajectories().values("pk")[:1])}
+
+
+def _measurement_link(client: Client) -> str:
+    return reverse("measurement:create", args=[client.open_trajectory_pk])  # type: ignore[attr-defined]
+
+
 def _no_extras(today: datetime.date) -> dict[str, Any]:
     return {}
 
@@ -226,6 +235,18 @@ SIGNALS: tuple[Signal, ...] = (
         extras=_mandatory_absence,
         link=_absences_link,
         marker=_mandatory_marker,
+    ),
+    Signal(
+        "signal_measurement_due",
+        "meting",
+        _("Measurement due"),
+        _(
+            "The start measurement of the open trajectory is past its due date, or its latest measurement is older "
+            "than the organisation's measurement interval."
+        ),
+        measurement_due,
+        extras=_open_trajectory,
+        link=_measurement_link,
     ),
 )
 SIGNALS_BY_PARAM = {signal.param: signal for signal in SIGNALS}

@@ -30,6 +30,7 @@ from koers.audit.models import Action, AuditEvent
 from koers.audit.services import record_event
 from koers.clients.models import AccessGrant, Client, FlagKind, ScreeningFlag
 from koers.demo import groupwork
+from koers.demo import measurement as demo_measurement
 from koers.demo.bulk import delete_rows, insert_rows
 from koers.demo.data import (
     AGE_BANDS,
@@ -98,6 +99,7 @@ from koers.demo.plans import (
     TrajectoryPlan,
     aware,
 )
+from koers.principles.services import record_snapshots
 from koers.trajectories.models import (
     Goal,
     GoalStatus,
@@ -117,6 +119,7 @@ from koers.trajectories.models import (
 )
 
 BATCH_SIZE = 2_000
+SNAPSHOT_MONTHS = 6
 PROGRESS_EVERY = 10_000
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -203,6 +206,15 @@ def seed_demo(
         today,
         now,
     )
+    measurements = demo_measurement.plan_measurements(
+        dossiers,
+        runs,
+        [referral.trajectory for referral in group_work.referrals],
+        next(i for i, s in enumerate(layout.staff) if s.username == DEMO_BY_ROLE[Role.CONSULTANT].username),
+        size,
+        random.Random(f"koers-demo-measurements-{seed}"),
+        today,
+    )
     if progress and client_count >= PROGRESS_EVERY:
         progress("Cliënten gegenereerd", len(client_plans), client_count)
         progress("Trajecten gegenereerd", len(dossiers), len(dossiers))
@@ -215,7 +227,18 @@ def seed_demo(
                 raise DemoAlreadySeededError(DEMO_ORGANISATION_NAME)
             delete_demo_organisation(existing)
         _check_usernames_free([plan.username for plan in layout.staff])
-        return _write(spec, layout, client_plans, group_work, dossiers, password, now, progress)
+        result = _write(spec, layout, client_plans, group_work, dossiers, measurements, password, now, progress)
+    _refresh_planner_statistics()
+    return result
+
+
+def _refresh_planner_statistics() -> None:
+    """After a bulk load PostgreSQL's planner still has the empty tables' statistics and picks plans for the
+    principles audit that take seconds instead of milliseconds: ``ANALYZE`` at once instead of waiting for
+    autovacuum (which may be off)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def delete_demo_organisation(organisation: Organisation) -> None:
@@ -229,6 +252,7 @@ def delete_demo_organisation(organisation: Organisation) -> None:
     """
     org = organisation
     groupwork.delete_group_work(org)
+    demo_measurement.delete_measurements(org)
     AccessGrant.objects.filter(Q(client__organisation=org) | Q(user__organisation=org)).delete()
     AccessGrant.objects.filter(granted_by__organisation=org).update(granted_by=None)
     delete_rows(ScreeningFlag.objects.filter(client__organisation=org))
@@ -554,6 +578,7 @@ def _write(
     client_plans: list[ClientPlan],
     group_work: groupwork.GroupWorkPlan,
     dossiers: list[TrajectoryPlan],
+    measurements: list[demo_measurement.SeriesPlan],
     password: str,
     now: datetime,
     progress: ProgressCallback | None,
@@ -645,6 +670,14 @@ def _write(
     group_counts = groupwork.write_group_work(group_work, catalogue, municipalities, users, clients, links, BATCH_SIZE)
     if loud:
         loud("Aanmeldingen", group_counts["referrals"], group_counts["referrals"])
+    today = timezone.localdate(now)
+    measurement_counts = demo_measurement.write_measurements(
+        organisation, measurements, users, demo_measurement.trajectory_keys(organisation, len(dossiers)), today
+    )
+    if loud:
+        loud("Metingen", measurement_counts["measurements"], measurement_counts["measurements"])
+    # The principles audit's trend needs history: the last months' ends, counted on today's dossiers.
+    snapshots = sum(record_snapshots(organisation, day) for day in _month_ends(today, SNAPSHOT_MONTHS))
 
     counts = {
         "municipalities": len(municipalities),
@@ -658,6 +691,8 @@ def _write(
         "instrument_types": len(types),
         **dossier_counts,
         **group_counts,
+        **measurement_counts,
+        "principle_snapshots": snapshots,
     }
     logins = [(account.username, account.role) for account in DEMO_ACCOUNTS]
     return SeedResult(organisation, counts, logins)
@@ -1158,6 +1193,16 @@ def _write_dossier_chunk(
     counts["goals"] += len(top) + len(steps)
     counts["instruments"] += len(created) + plain
     counts["reports"] += len(reports)
+
+
+def _month_ends(today: date, count: int) -> list[date]:
+    """The last days of the ``count`` months before this one, oldest first."""
+    ends = []
+    end = today.replace(day=1) - timedelta(days=1)
+    for _ in range(count):
+        ends.append(end)
+        end = end.replace(day=1) - timedelta(days=1)
+    return ends[::-1]
 
 
 def _offsets(chunk: list[TrajectoryPlan], attribute: str) -> list[int]:

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PrinciplesConfig(AppConfig):
     name = "koers.principles"
-    verbose_name = _("Principles audit")
+    verbose_name = _("Leading behaviour principles")

@@ -27,6 +27,7 @@ from koers.trajectories.progress import (
     write_progress_report,
 )
 from koers.trajectories.progress_forms import ProgressReportForm
+from koers.trajectories.report_sections import sections_for
 from koers.trajectories.selectors import trajectory_for
 
 
@@ -133,9 +134,10 @@ def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The report as a PDF a municipality can file; the download is on record as a print."""
     report = report_for(request.user, pk, reason="progress report printed (PDF)", action=Action.PRINT)
     content = report_content(report)
+    context = {**_report_context(content, "report-chart"), "sections": sections_for(report.trajectory, request.user)}
     return _pdf(
         "trajectories/print/progress_report.html",
-        _report_context(content, "report-chart"),
+        context,
         request,
         _filename(_("progress report"), report.pk, report.written_on),
     )

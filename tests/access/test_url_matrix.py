@@ -11,10 +11,13 @@ from koers.accounts.middleware import AUTH_TIME_KEY
 from koers.accounts.roles import Role
 from koers.groupwork.evaluation_services import new_token
 from koers.groupwork.models import EvaluationInvite
+from koers.measurement.models import Measurement
+from koers.measurement.services import issue_link
 from koers.placement.models import PlacementProposal, ProposalLine
 from tests import factories
 from tests import groupwork_factories as gw
 from tests.helpers import assert_access_matrix
+from tests.measurement_factories import small_questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +171,24 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "placement:progress": ("proposal", only({PL: 200})),
     "placement:accept": ("proposal", only({}, otherwise=405)),
     "placement:rerun": ("proposal", only({}, otherwise=405)),
+    "measurement:run_effects#own": ("run", only({TR: 200, PL: 200, TM: 200, PO: 200})),
+    "measurement:run_effects#other": ("other_run", only({TR: 404, PL: 200, TM: 200, PO: 200})),
+    "measurement:programme_effects": ("programme", only({PL: 200, TM: 200, PO: 200})),
+    "measurement:research_export": (None, only({PO: 200})),
+    "measurement:overview#own": ("traj", only({C: 200, TM: 404})),
+    "measurement:overview#other": ("other_traj", only({C: 404, TM: 404})),
+    "principles:trajectory#own": ("traj", only({C: 200, TM: 404})),
+    "principles:trajectory#other": ("other_traj", only({C: 404, TM: 404})),
+    "principles:team": (None, only({TM: 200})),
+    "measurement:create#own": ("traj", only({C: 200, TM: 404})),
+    "measurement:create#other": ("other_traj", only({C: 404, TM: 404})),
+    "measurement:enter#own": ("open_measurement", only({C: 200, TM: 404})),
+    "measurement:enter#other": ("other_open_measurement", only({C: 404, TM: 404})),
+    "measurement:link#own": ("open_measurement", only({C: 200, TM: 404})),
+    "measurement:link#other": ("other_open_measurement", only({C: 404, TM: 404})),
+    "measurement:cancel#own": ("open_measurement", only({}, otherwise=405)),
+    "measurement:answer": ("measurement_token", only({}, otherwise=200)),
+    "measurement:thanks": (None, only({}, otherwise=200)),
     "v1:referral-withdraw#own": ("referral", only({}, otherwise=405)),
     "v1:referral-withdraw#other": ("other_referral", only({}, otherwise=405)),
     "v1:referral-decline#own": ("referral", only({}, otherwise=405)),
@@ -300,7 +321,18 @@ def world(role_users, municipality):
         organisation=municipality.organisation, programme=programme, requested_by=role_users[PL], status="done"
     )
     ProposalLine.objects.create(proposal=proposal, referral=referral, group_run=run, reason_code="earliest")
+    measurement_version = small_questionnaire(municipality.organisation)
+    open_measurement, other_open_measurement = (
+        Measurement.objects.create(
+            trajectory=t, version=measurement_version, moment="start", respondent="client", created_by=t.created_by
+        )
+        for t in (traj, other_traj)
+    )
+    measurement_token = issue_link(role_users[C], open_measurement).token
     return {
+        "open_measurement": {"pk": open_measurement.pk},
+        "other_open_measurement": {"pk": other_open_measurement.pk},
+        "measurement_token": {"token": measurement_token},
         "import": {"pk": job.pk},
         "assessment": {"pk": assessment.pk},
         "other_assessment": {"pk": other_assessment.pk},
@@ -357,6 +389,8 @@ OPEN_WITHOUT_LOGIN = {
     "groupwork:programme_public",
     "groupwork:evaluation_answer",
     "groupwork:evaluation_thanks",
+    "measurement:answer",
+    "measurement:thanks",
 }
 
 

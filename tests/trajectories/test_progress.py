@@ -403,7 +403,7 @@ def _grow(trajectory: Trajectory, author: Any) -> None:
         ("history", False, 10),
         ("report_create", False, 15),
         ("report_detail", True, 17),
-        ("report_pdf", True, 17),
+        ("report_pdf", True, 18),
         ("case_discussion", False, 16),
         ("case_discussion_pdf", False, 18),
     ],

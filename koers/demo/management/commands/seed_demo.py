@@ -46,6 +46,11 @@ COUNT_LABELS = (
     ("session_logs", "Verslagen"),
     ("hand_offs", "Overdrachtssignalen"),
     ("evaluation_responses", "Evaluaties"),
+    ("measurements", "Metingen"),
+    ("measurement_answers", "Antwoorden"),
+    ("scale_scores", "Schaalscores"),
+    ("measurement_links", "Meetlinks"),
+    ("principle_snapshots", "Momentopnamen principes"),
 )
 
 

@@ -1,0 +1,230 @@
+"""Taking a measurement: the consultant plans it, enters the answers given in a conversation, or hands the client a
+personal link that the client fills in on a phone.
+
+Staff pages open the trajectory or measurement through scoped, audited selectors (404 alike for missing and
+forbidden). The public page shows the questionnaire and nothing stored about the person; its responses are never
+cached and send no referrer (the token is in the path), like the evaluation link's.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from koers.accounts.decorators import role_required
+from koers.accounts.roles import Role
+from koers.accounts.types import AuthenticatedRequest
+from koers.groupwork.evaluation_pdf import qr_svg
+from koers.measurement.entry_forms import AnswerForm, CreateMeasurementForm, Way
+from koers.measurement.models import Measurement, MeasurementPolicy, MeasurementStatus, Moment
+from koers.measurement.schedule import MomentStatus, measurement_schedule, next_moment
+from koers.measurement.selectors import items_of, latest_link, measurement_for
+from koers.measurement.services import (
+    IssuedLink,
+    LinkClosedError,
+    MeasurementClosedError,
+    NoQuestionnaireError,
+    NotForClientError,
+    OpenMeasurementExistsError,
+    TrajectoryEndedError,
+    cancel_measurement,
+    create_measurement,
+    find_link,
+    issue_link,
+    link_is_open,
+    published_version,
+    record_answers,
+    submit_by_link,
+)
+from koers.trajectories.selectors import trajectory_for
+
+ENTRY_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER)
+UNKNOWN_LINK = 404
+CLOSED_LINK = 410
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """No copy in a browser or proxy cache, no token in a Referer header, no search engine."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _to_overview(measurement: Measurement) -> HttpResponse:
+    return redirect("measurement:overview", pk=measurement.trajectory_id)
+
+
+def _closed_message(request: HttpRequest, measurement: Measurement) -> None:
+    if measurement.status == MeasurementStatus.COMPLETED:
+        messages.info(request, _("This measurement has been completed; its answers can no longer be changed."))
+    else:
+        messages.info(request, _("This measurement was cancelled."))
+
+
+def _link_page(request: AuthenticatedRequest, measurement: Measurement, issued: IssuedLink | None) -> HttpResponse:
+    """The link status; a freshly issued link is shown this once, with its QR code, and never again."""
+    context = {
+        "measurement": measurement,
+        "trajectory": measurement.trajectory,
+        "issued": issued,
+        "qr_svg": qr_svg(issued.url) if issued else "",
+        "latest": None if issued else latest_link(measurement),
+        "now": timezone.now(),
+        "is_open": measurement.status == MeasurementStatus.OPEN,
+    }
+    return _private(render(request, "measurement/entry/link.html", context))
+
+
+@role_required(*ENTRY_ROLES)
+def measurement_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Plans a measurement at one of the trajectory's moments; the planned moments are listed with their status."""
+    trajectory = trajectory_for(request.user, pk, reason="measurement form")
+    today = timezone.localdate()
+    organisation_id = trajectory.client.organisation_id
+    policy = MeasurementPolicy.objects.filter(organisation_id=organisation_id).first() or MeasurementPolicy()
+    measurements = list(
+        trajectory.measurements.filter(status__in=(MeasurementStatus.OPEN, MeasurementStatus.COMPLETED)).order_by(
+            "created_at", "pk"
+        )
+    )
+    schedule = measurement_schedule(trajectory, today, policy, measurements)
+    suggested = next_moment(schedule)
+    initial = {"moment": suggested.moment if suggested else Moment.EXTRA}
+    form = CreateMeasurementForm(request.POST or None, initial=initial)
+    problem = ""
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        due_on = next(
+            (p.due_on for p in schedule if p.moment == data["moment"] and p.status != MomentStatus.DONE), None
+        )
+        try:
+            measurement = create_measurement(
+                request.user,
+                trajectory,
+                moment=data["moment"],
+                phase=data["phase"],
+                respondent=data["respondent"],
+                due_on=due_on,
+            )
+        except NoQuestionnaireError as error:
+            problem = str(error)
+        except TrajectoryEndedError:
+            problem = _("This trajectory has ended: only the end measurement can still be taken.")
+        except OpenMeasurementExistsError as error:
+            existing = error.measurement
+        else:
+            if data["way"] == Way.NOW:
+                return redirect("measurement:enter", pk=measurement.pk)
+            measurement.trajectory = trajectory
+            return _link_page(request, measurement, issue_link(request.user, measurement))
+    elif request.method == "GET":
+        try:
+            published_version(policy if policy.pk else None)
+        except NoQuestionnaireError as error:
+            problem = str(error)
+    context = {
+        "trajectory": trajectory,
+        "form": form,
+        "schedule": schedule,
+        "policy": policy,
+        "problem": problem,
+        "existing": existing,
+        "open_measurements": [m for m in measurements if m.status == MeasurementStatus.OPEN],
+    }
+    return render(request, "measurement/entry/create.html", context)
+
+
+@role_required(*ENTRY_ROLES)
+def measurement_enter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The questionnaire as a form, for the answers the client (or the professional) gives in the conversation."""
+    measurement = measurement_for(request.user, pk, reason="measurement entry form")
+    if measurement.status != MeasurementStatus.OPEN:
+        _closed_message(request, measurement)
+        return _to_overview(measurement)
+    trajectory = measurement.trajectory
+    form = AnswerForm(
+        measurement.version, items_of(measurement), request.POST or None, started_on=trajectory.started_on
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_answers(request.user, measurement, form.answers(), taken_on=form.cleaned_data["taken_on"])
+        except MeasurementClosedError:
+            measurement.refresh_from_db()
+            _closed_message(request, measurement)
+            return _to_overview(measurement)
+        messages.success(request, _("The measurement has been saved."))
+        return _to_overview(measurement)
+    context = {"measurement": measurement, "trajectory": trajectory, "form": form, "version": measurement.version}
+    return render(request, "measurement/entry/enter.html", context)
+
+
+@role_required(*ENTRY_ROLES)
+@require_http_methods(["GET", "POST"])
+def measurement_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The state of the client's personal link; a POST issues a new one (the old one stops working)."""
+    measurement = measurement_for(request.user, pk, reason="measurement link page")
+    if request.method == "POST":
+        try:
+            issued = issue_link(request.user, measurement)
+        except MeasurementClosedError:
+            measurement.refresh_from_db()
+            _closed_message(request, measurement)
+            return _to_overview(measurement)
+        except NotForClientError:
+            messages.error(request, _("This measurement is filled in by the professional: it has no personal link."))
+            return redirect("measurement:link", pk=measurement.pk)
+        return _link_page(request, measurement, issued)
+    return _link_page(request, measurement, None)
+
+
+@require_POST
+@role_required(*ENTRY_ROLES)
+def measurement_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    measurement = measurement_for(request.user, pk, reason="cancel measurement")
+    try:
+        cancel_measurement(request.user, measurement)
+    except MeasurementClosedError:
+        measurement.refresh_from_db()
+        _closed_message(request, measurement)
+    else:
+        messages.success(request, _("The measurement has been cancelled; its link no longer works."))
+    return _to_overview(measurement)
+
+
+def _link_closed(request: HttpRequest, status: int) -> HttpResponse:
+    return _private(render(request, "measurement/public/closed.html", status=status))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def measurement_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The questionnaire behind the client's personal link, made for a phone.
+
+    Exempt from Django's CSRF check: under ``Referrer-Policy: no-referrer`` (SECURITY.md 34) browsers send
+    ``Origin: null`` with the POST, which the check refuses. The secret, single-use token in the URL does what the
+    CSRF token would: a forged form from another site cannot know it, and the page has no session to ride on.
+    """
+    link = find_link(token)
+    if link is None:
+        return _link_closed(request, UNKNOWN_LINK)
+    if not link_is_open(link):
+        return _link_closed(request, CLOSED_LINK)
+    version = link.measurement.version
+    form = AnswerForm(version, list(version.items.order_by("position", "pk")), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_by_link(link, form.answers())
+        except LinkClosedError:
+            return _link_closed(request, CLOSED_LINK)
+        return _private(redirect("measurement:thanks"))
+    return _private(render(request, "measurement/public/answer.html", {"form": form, "version": version}))
+
+
+@require_GET
+def measurement_thanks(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "measurement/public/thanks.html"))
