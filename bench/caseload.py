@@ -209,6 +209,46 @@ def logged_in(user: Any) -> Any:
     return http
 
 
+def seed_large_demo() -> None:
+    """Load ``seed_demo --size large`` unless the database already has the demo organisation."""
+    from django.core.management import call_command
+
+    from koers.demo.services import demo_organisation_exists
+
+    if not demo_organisation_exists():
+        os.environ.setdefault("KOERS_DEMO_PASSWORD", "bench-demo-wachtwoord")
+        started = time.perf_counter()
+        call_command("seed_demo", size="large", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"seed_demo --size large: {time.perf_counter() - started:.1f} s")
+
+
+def large_demo() -> Any:
+    """Django on the benchmark database, migrated, holding ``seed_demo --size large`` and ANALYZEd: its connection.
+
+    Without DATABASE_URL a fresh SQLite file in a temporary folder, or the one in KOERS_VAR_DIR (to reuse a seeded
+    demo); with DATABASE_URL (PostgreSQL) that database as it is. The demo is seeded only if it is not there yet.
+    """
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("KOERS_VAR_DIR", tempfile.mkdtemp(prefix="koers-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koers.settings")
+    os.environ.setdefault("KOERS_DEMO_MODE", "1")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    seed_large_demo()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as a database in use has them
+    return connection
+
+
 def measure(http: Any, url: str, requests: int) -> tuple[int, int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -276,13 +316,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     if args.large_demo:
-        from koers.demo.services import demo_organisation_exists
-
-        if not demo_organisation_exists():
-            os.environ.setdefault("KOERS_DEMO_PASSWORD", "bench-demo-wachtwoord")
-            started = time.perf_counter()
-            call_command("seed_demo", size="large", stdout=open(os.devnull, "w"))  # noqa: SIM115
-            print(f"seed_demo --size large: {time.perf_counter() - started:.1f} s")
+        seed_large_demo()
     try:
         with transaction.atomic():
             started = time.perf_counter()

@@ -12,18 +12,11 @@ seeded demo); with DATABASE_URL (PostgreSQL) it uses that database as it is. It 
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from caseload import logged_in  # the benchmark folder is on the path when a script in it runs
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from caseload import large_demo, logged_in  # the benchmark folder is on the path when a script in it runs
 
 
 def timed(http: Any, method: str, url: str, requests: int, data: dict[str, Any] | None = None) -> tuple[int, float]:
@@ -92,29 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("KOERS_VAR_DIR", tempfile.mkdtemp(prefix="koers-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koers.settings")
-    os.environ.setdefault("KOERS_DEMO_MODE", "1")
-
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    django.setup()
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
+    connection = large_demo()
     from koers.accounts.models import User
-    from koers.demo.services import demo_organisation_exists
 
-    if not demo_organisation_exists():
-        os.environ.setdefault("KOERS_DEMO_PASSWORD", "bench-demo-wachtwoord")
-        started = time.perf_counter()
-        call_command("seed_demo", size="large", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        print(f"seed_demo --size large: {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     sessions = {name: logged_in(User.objects.get(username=name)) for name in ("demo-planner", "demo-trainer")}
     print(f"database: {connection.vendor}; {args.requests} requests per page")
     print(f"{'user':<13} {'request':<48} {'queries':>7} {'median ms':>10} {'× start':>8}")

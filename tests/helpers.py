@@ -1,12 +1,18 @@
-"""Assertions that every page test uses: the role × URL access matrix and the query budget."""
+"""Assertions that every page test uses (the role × URL access matrix, the query budget), and readers of the PDFs
+that pdf.py makes."""
 
+import re
+import zlib
 from collections.abc import Callable, Mapping
+from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from koers.accounts.models import User
+from koers.trajectories import pdf as pdf_module
 
 
 def assert_access_matrix(
@@ -56,3 +62,51 @@ def require_tool(path: str | None, package: str) -> str:
             pytest.fail(message + ", and CI requires every real component")
         pytest.skip(message)
     return path
+
+
+def captured_pdf_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Captures the HTML that pdf.py hands to WeasyPrint (one string per PDF made), to read the laid-out text back."""
+    captured: list[str] = []
+    original = pdf_module.HTML
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        captured.append(kwargs["string"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "HTML", spy)
+    return captured
+
+
+def _page_texts(html: str) -> list[list[str]]:
+    document = pdf_module.HTML(string=html, url_fetcher=pdf_module.FontFilesOnly()).render()
+    pages = []
+    for page in document.pages:
+        texts, stack = [], [page._page_box]
+        while stack:
+            box = stack.pop()
+            if getattr(box, "text", None):
+                texts.append(box.text)
+            stack.extend(reversed(getattr(box, "children", [])))
+        pages.append(texts)
+    return pages
+
+
+def laid_out_pages(html: str) -> list[str]:
+    """The text on each page as WeasyPrint lays it out (no poppler needed)."""
+    return [" ".join(texts) for texts in _page_texts(html)]
+
+
+def laid_out_text(html: str) -> str:
+    """All text on the pages as WeasyPrint lays them out (no poppler needed)."""
+    return " ".join(text for texts in _page_texts(html) for text in texts)
+
+
+def inflated_pdf(body: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, so that objects inside object streams can be searched."""
+    parts = [body]
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", body, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)

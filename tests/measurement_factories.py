@@ -120,6 +120,9 @@ def completed_measurement(
         respondent=respondent,
         status=MeasurementStatus.COMPLETED,
         taken_on=taken_on or timezone.localdate(),
+        completed_at=timezone.make_aware(
+            datetime.datetime.combine(taken_on or timezone.localdate(), datetime.time(12))
+        ),
         created_by=trajectory.created_by,
     )
     items = list(version.items.all())

@@ -152,7 +152,8 @@ def _mandatory_absence(today: datetime.date) -> dict[str, Any]:
 
 
 def _open_trajectory(today: datetime.date) -> dict[str, Any]:
-    return {"open_trajectory_pk": Subquery(_open_trajectories().values("pk")[:1])}
+    # The longest-running open trajectory: the one whose measurements are due first.
+    return {"open_trajectory_pk": Subquery(_open_trajectories().order_by("started_on", "pk").values("pk")[:1])}
 
 
 def _measurement_link(client: Client) -> str:

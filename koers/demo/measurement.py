@@ -355,6 +355,8 @@ def write_measurements(
                     status=MeasurementStatus.COMPLETED if m.taken_on else MeasurementStatus.OPEN,
                     due_on=m.due_on,
                     taken_on=m.taken_on,
+                    # Stored on the day taken: group effects count only what was recorded in time.
+                    completed_at=aware(m.taken_on, 12, 0) if m.taken_on else None,
                     created_by=users[s.consultant],
                     entered_by=users[s.consultant] if m.taken_on and m.respondent == Respondent.PROFESSIONAL else None,
                 )

@@ -43,22 +43,12 @@ from koers.groupwork.evaluation_services import (
 )
 from koers.groupwork.models import Perspective
 from koers.pagination import query_prefix
+from koers.private_links import CLOSED_LINK, UNKNOWN_LINK, link_closed, private
 from koers.trajectories.pdf import pdf_response
-
-UNKNOWN_LINK = 404
-CLOSED_LINK = 410
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """No copy in a browser or proxy cache, no token in a Referer header, no search engine."""
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _link_closed(request: HttpRequest, status: int) -> HttpResponse:
-    return _private(render(request, "groupwork/evaluation/link_closed.html", status=status))
+    return link_closed(request, "groupwork/evaluation/link_closed.html", status)
 
 
 @csrf_exempt
@@ -66,9 +56,7 @@ def _link_closed(request: HttpRequest, status: int) -> HttpResponse:
 def evaluation_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire behind a participant's personal link.
 
-    Exempt from Django's CSRF check: under ``Referrer-Policy: no-referrer`` (SECURITY.md 34) browsers send
-    ``Origin: null`` with the POST, which the check refuses. The secret, single-use token in the URL does what the
-    CSRF token would: a forged form from another site cannot know it, and the page has no session to ride on.
+    Exempt from Django's CSRF check: the secret, single-use token in the URL does its work (``koers.private_links``).
     """
     invite = find_invite(token)
     if invite is None:
@@ -82,15 +70,15 @@ def evaluation_answer(request: HttpRequest, token: str) -> HttpResponse:
             submit_answers(invite, form.answers())
         except InviteClosedError:
             return _link_closed(request, CLOSED_LINK)
-        return _private(redirect("groupwork:evaluation_thanks"))
+        return private(redirect("groupwork:evaluation_thanks"))
     context = {"form": form, "questionnaire": questionnaire, "programme": questionnaire.programme}
     context["scale_labels"] = SCALE_LABELS
-    return _private(render(request, "groupwork/evaluation/public_answer.html", context))
+    return private(render(request, "groupwork/evaluation/public_answer.html", context))
 
 
 @require_GET
 def evaluation_thanks(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "groupwork/evaluation/thanks.html"))
+    return private(render(request, "groupwork/evaluation/thanks.html"))
 
 
 @role_required(Role.TRAINER, Role.CONSULTANT)
@@ -200,5 +188,7 @@ def programme_evaluation(request: AuthenticatedRequest, pk: int) -> HttpResponse
         "min_responses": MIN_RESPONSES,
         "open_answer_limit": OPEN_ANSWERS_PER_QUESTION,
         "query_prefix": query_prefix(request),
+        # Outcome figures are for team managers and policy staff; planners see logistics only (DOMAIN.md §2).
+        "can_see_effects": request.user.has_role(Role.TEAM_MANAGER, Role.POLICY),
     }
     return render(request, "groupwork/evaluation/programme_evaluation.html", context)

@@ -39,19 +39,10 @@ from koers.measurement.services import (
     record_answers,
     submit_by_link,
 )
+from koers.private_links import CLOSED_LINK, UNKNOWN_LINK, link_closed, private
 from koers.trajectories.selectors import trajectory_for
 
 ENTRY_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER)
-UNKNOWN_LINK = 404
-CLOSED_LINK = 410
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """No copy in a browser or proxy cache, no token in a Referer header, no search engine."""
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _to_overview(measurement: Measurement) -> HttpResponse:
@@ -76,7 +67,7 @@ def _link_page(request: AuthenticatedRequest, measurement: Measurement, issued: 
         "now": timezone.now(),
         "is_open": measurement.status == MeasurementStatus.OPEN,
     }
-    return _private(render(request, "measurement/entry/link.html", context))
+    return private(render(request, "measurement/entry/link.html", context))
 
 
 @role_required(*ENTRY_ROLES)
@@ -197,7 +188,7 @@ def measurement_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _link_closed(request: HttpRequest, status: int) -> HttpResponse:
-    return _private(render(request, "measurement/public/closed.html", status=status))
+    return link_closed(request, "measurement/public/closed.html", status)
 
 
 @csrf_exempt
@@ -205,9 +196,7 @@ def _link_closed(request: HttpRequest, status: int) -> HttpResponse:
 def measurement_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire behind the client's personal link, made for a phone.
 
-    Exempt from Django's CSRF check: under ``Referrer-Policy: no-referrer`` (SECURITY.md 34) browsers send
-    ``Origin: null`` with the POST, which the check refuses. The secret, single-use token in the URL does what the
-    CSRF token would: a forged form from another site cannot know it, and the page has no session to ride on.
+    Exempt from Django's CSRF check: the secret, single-use token in the URL does its work (``koers.private_links``).
     """
     link = find_link(token)
     if link is None:
@@ -221,10 +210,10 @@ def measurement_answer(request: HttpRequest, token: str) -> HttpResponse:
             submit_by_link(link, form.answers())
         except LinkClosedError:
             return _link_closed(request, CLOSED_LINK)
-        return _private(redirect("measurement:thanks"))
-    return _private(render(request, "measurement/public/answer.html", {"form": form, "version": version}))
+        return private(redirect("measurement:thanks"))
+    return private(render(request, "measurement/public/answer.html", {"form": form, "version": version}))
 
 
 @require_GET
 def measurement_thanks(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "measurement/public/thanks.html"))
+    return private(render(request, "measurement/public/thanks.html"))

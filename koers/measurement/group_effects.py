@@ -16,6 +16,16 @@ Figures are shown only for at least ``MIN_GROUP_SIZE`` measured participants per
 many there are and shows no number at all, not even a mean. A programme pools only the runs that reach that number
 on the scale themselves: otherwise comparing two periods (with and without a small run) would give the small run's
 figures away.
+
+Figures never change once shown, so that two visits cannot be subtracted from each other (n = 5, then n = 6 after a
+late measurement, gives away the sixth participant's before and after):
+
+- a run's figures are shown only once its measurement window has closed: the run is completed (or cancelled), so its
+  sessions can no longer be moved or cancelled, and today is after its last session + W;
+- only measurements *recorded* on or before the day the window closes count, whatever their ``taken_on``: a
+  measurement entered later, also a back-dated one, never changes a closed run's figures ("recorded" is the
+  measurement's ``completed_at``; a completed row without one counts from its ``created_at``);
+- a programme pools only runs whose window has closed (and that reach ``MIN_GROUP_SIZE`` themselves).
 """
 
 import datetime
@@ -26,6 +36,7 @@ from html import escape
 from typing import Any
 
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.roles import Role
@@ -44,7 +55,11 @@ from koers.measurement.models import MeasurementPolicy, MeasurementStatus, Quest
 DEFAULT_WINDOW_DAYS = 42
 MIN_GROUP_SIZE = stats.MIN_GROUP_SIZE
 # Roles that see the effects of every run and programme of their organisation; a trainer sees those of own runs.
-ORGANISATION_VIEWERS = (Role.TEAM_MANAGER, Role.POLICY, Role.PLANNER)
+# Not planners: DOMAIN.md §2 gives them the logistics of group work, no outcome data.
+ORGANISATION_VIEWERS = (Role.TEAM_MANAGER, Role.POLICY)
+# A run in one of these states can no longer be changed (run_services._ensure_open), so its first and last session
+# stay where they are.
+FROZEN_RUN = (RunStatus.COMPLETED, RunStatus.CANCELLED)
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
@@ -53,6 +68,18 @@ class RunSpan:
     run_id: int
     start: datetime.date
     end: datetime.date
+    status: str = RunStatus.COMPLETED
+
+    def available_on(self, window: int) -> datetime.date:
+        """The first day the run's figures may be shown: the day after its measurement window closed."""
+        return self.end + datetime.timedelta(days=window + 1)
+
+    def is_closed(self, window: int, today: datetime.date) -> bool:
+        return self.status in FROZEN_RUN and today >= self.available_on(window)
+
+    def recorded_before(self, window: int) -> datetime.datetime:
+        """Measurements recorded before this moment (the start of ``available_on``) count for the run."""
+        return timezone.make_aware(datetime.datetime.combine(self.available_on(window), datetime.time.min))
 
 
 @dataclass(frozen=True)
@@ -101,6 +128,9 @@ class GroupEffects:
     questionnaires: list[QuestionnaireEffects] = field(default_factory=list)
     min_n: int = MIN_GROUP_SIZE
     span: RunSpan | None = None  # a single run's start and end
+    closed: bool = True  # a single run: its measurement window has closed, so its figures are final
+    available_on: datetime.date | None = None  # a single run: the first day its figures may be shown
+    pending_runs: int = 0  # a programme: runs in the period whose window has not closed yet (not counted)
 
     @property
     def has_results(self) -> bool:
@@ -111,7 +141,7 @@ class GroupEffects:
 
 
 def run_for_effects(user: Any, pk: int) -> GroupRun | None:
-    """A run of the user's organisation (team manager, policy, planner) or one the user trains."""
+    """A run of the user's organisation (team manager, policy) or one the user trains."""
     conditions = Q(pk__in=[])
     if user.has_role(*ORGANISATION_VIEWERS):
         conditions |= Q(programme__organisation_id=user.organisation_id)
@@ -121,8 +151,8 @@ def run_for_effects(user: Any, pk: int) -> GroupRun | None:
 
 
 def programme_for_effects(user: Any, pk: int) -> Programme | None:
-    """A programme of the user's own organisation (team manager, policy, planner; not trainers: a programme pools
-    runs they do not train)."""
+    """A programme of the user's own organisation (team manager, policy; not trainers: a programme pools runs they do
+    not train)."""
     if not user.has_role(*ORGANISATION_VIEWERS):
         return None
     return Programme.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
@@ -141,14 +171,17 @@ def window_days(organisation_id: int) -> int:
 
 
 def run_spans(runs: QuerySet[GroupRun]) -> dict[int, RunSpan]:
-    """Start and end of each run that has a session that was not cancelled (one query)."""
+    """Start, end and status of each run that has a session that was not cancelled (one query)."""
     rows = (
         Session.objects.filter(group_run__in=runs.values("pk"), is_cancelled=False)
-        .values("group_run_id")
+        .values("group_run_id", "group_run__status")
         .annotate(start=Min("date"), end=Max("date"))
         .order_by()
     )
-    return {row["group_run_id"]: RunSpan(row["group_run_id"], row["start"], row["end"]) for row in rows}
+    return {
+        row["group_run_id"]: RunSpan(row["group_run_id"], row["start"], row["end"], row["group_run__status"])
+        for row in rows
+    }
 
 
 def started_participations(run_ids: Iterable[int]) -> QuerySet[Participation]:
@@ -161,6 +194,7 @@ def started_participations(run_ids: Iterable[int]) -> QuerySet[Participation]:
 @dataclass
 class _Measurement:
     taken_on: datetime.date
+    recorded_at: datetime.datetime
     pk: int
     scores: dict[str, float] = field(default_factory=dict)
 
@@ -168,7 +202,8 @@ class _Measurement:
 def _measurements(
     participations: QuerySet[Participation], earliest: datetime.date, latest: datetime.date
 ) -> dict[tuple[int, int], list[_Measurement]]:
-    """Per (client, questionnaire) the completed measurements in the date range, in time order (one query)."""
+    """Per (client, questionnaire) the completed measurements in the date range, in time order, with when each was
+    recorded (one query)."""
     rows = (
         ScaleScore.objects.filter(
             measurement__trajectory__client_id__in=participations.values("client_id"),
@@ -179,6 +214,8 @@ def _measurements(
             "measurement__trajectory__client_id",
             "measurement__version__questionnaire_id",
             "measurement__taken_on",
+            "measurement__created_at",
+            "measurement__completed_at",
             "measurement_id",
             "scale__code",
             "score",
@@ -186,20 +223,24 @@ def _measurements(
         .order_by("measurement__taken_on", "measurement_id")
     )
     series: dict[tuple[int, int], list[_Measurement]] = defaultdict(list)
-    for client_id, questionnaire_id, taken_on, measurement_id, code, score in rows:
+    for client_id, questionnaire_id, taken_on, created_at, completed_at, measurement_id, code, score in rows:
         assert taken_on is not None  # a completed measurement has a date (database constraint)
         measurements = series[(client_id, questionnaire_id)]
         if not measurements or measurements[-1].pk != measurement_id:
-            measurements.append(_Measurement(taken_on, measurement_id))
+            recorded_at = completed_at or created_at
+            measurements.append(_Measurement(taken_on, recorded_at, measurement_id))
         measurements[-1].scores[code] = float(score)
     return series
 
 
 def _pre_and_post(
-    measurements: Sequence[_Measurement], span: RunSpan, window: datetime.timedelta
+    measurements: Sequence[_Measurement], span: RunSpan, window: int
 ) -> tuple[_Measurement, _Measurement] | None:
-    before = [m for m in measurements if span.start - window <= m.taken_on <= span.start]
-    after = [m for m in measurements if span.end <= m.taken_on <= span.end + window]
+    """The pair of one participant, from the measurements taken in the window and recorded before it closed."""
+    delta, deadline = datetime.timedelta(days=window), span.recorded_before(window)
+    in_time = [m for m in measurements if m.recorded_at < deadline]
+    before = [m for m in in_time if span.start - delta <= m.taken_on <= span.start]
+    after = [m for m in in_time if span.end <= m.taken_on <= span.end + delta]
     if not before or not after:
         return None
     pre, post = before[-1], after[0]
@@ -210,16 +251,22 @@ def _pre_and_post(
 PairsByScale = dict[tuple[int, str], dict[int, list[Pair]]]
 
 
-def _pairs(spans: dict[int, RunSpan], window: int) -> tuple[PairsByScale, int]:
-    """The pre/post pairs per scale and run, and the number of participations that started."""
-    if not spans:
-        return {}, 0
+def _members(spans: dict[int, RunSpan]) -> tuple[QuerySet[Participation], list[tuple[int, int]]]:
+    """The participations that started, and (run, client) of those that did not leave before the run's start."""
     participations = started_participations(spans)
     members = [
         (run_id, client_id)
         for run_id, client_id, left_on in participations.values_list("group_run_id", "client_id", "left_on")
         if left_on is None or left_on >= spans[run_id].start
     ]
+    return participations, members
+
+
+def _pairs(spans: dict[int, RunSpan], window: int) -> tuple[PairsByScale, int]:
+    """The pre/post pairs per scale and run, and the number of participations that started."""
+    if not spans:
+        return {}, 0
+    participations, members = _members(spans)
     delta = datetime.timedelta(days=window)
     earliest = min(span.start for span in spans.values()) - delta
     latest = max(span.end for span in spans.values()) + delta
@@ -230,7 +277,7 @@ def _pairs(spans: dict[int, RunSpan], window: int) -> tuple[PairsByScale, int]:
     pairs: PairsByScale = defaultdict(lambda: defaultdict(list))
     for run_id, client_id in members:
         for questionnaire_id, measurements in by_client.get(client_id, []):
-            found = _pre_and_post(measurements, spans[run_id], delta)
+            found = _pre_and_post(measurements, spans[run_id], window)
             if found is None:
                 continue
             pre, post = found
@@ -277,36 +324,54 @@ def _assemble(pairs: PairsByScale, pooled: dict[tuple[int, str], tuple[list[Pair
     return list(sections.values())
 
 
-def run_effects(run: GroupRun) -> GroupEffects:
-    """The run's pre/post effects per scale (six queries)."""
+def run_effects(run: GroupRun, *, today: datetime.date | None = None) -> GroupEffects:
+    """The run's pre/post effects per scale (six queries); before its measurement window closed only the date they
+    become available and the number of participants."""
+    today = today or timezone.localdate()
     window = window_days(run.programme.organisation_id)
     spans = run_spans(GroupRun.objects.filter(pk=run.pk))
+    span = spans.get(run.pk)
+    if span is None:
+        return GroupEffects(window, 0, 0, closed=False)
+    if not span.is_closed(window, today):
+        _participations, members = _members(spans)
+        return GroupEffects(window, 1, len(members), span=span, closed=False, available_on=span.available_on(window))
     pairs, participants = _pairs(spans, window)
     pooled = {key: (by_run.get(run.pk, []), 1) for key, by_run in pairs.items()}
-    effects = GroupEffects(window, len(spans), participants, _assemble(pairs, pooled), span=spans.get(run.pk))
-    return effects
+    return GroupEffects(
+        window, 1, participants, _assemble(pairs, pooled), span=span, available_on=span.available_on(window)
+    )
 
 
 def programme_effects(
-    programme: Programme, *, start_from: datetime.date | None = None, start_to: datetime.date | None = None
+    programme: Programme,
+    *,
+    start_from: datetime.date | None = None,
+    start_to: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> GroupEffects:
-    """The programme's pre/post effects per scale over its runs that started in the period (six queries).
+    """The programme's pre/post effects per scale over its runs that started in the period and whose measurement
+    window has closed (six queries).
 
     Only runs with at least ``MIN_GROUP_SIZE`` measured participants on a scale count for that scale.
     """
+    today = today or timezone.localdate()
     window = window_days(programme.organisation_id)
     runs = GroupRun.objects.filter(programme=programme).exclude(status=RunStatus.CANCELLED)
-    spans = {
-        run_id: span
-        for run_id, span in run_spans(runs).items()
+    in_period = [
+        span
+        for span in run_spans(runs).values()
         if (start_from is None or span.start >= start_from) and (start_to is None or span.start <= start_to)
-    }
+    ]
+    spans = {span.run_id: span for span in in_period if span.is_closed(window, today)}
     pairs, participants = _pairs(spans, window)
     pooled: dict[tuple[int, str], tuple[list[Pair], int]] = {}
     for key, by_run in pairs.items():
         counted = [run_pairs for run_pairs in by_run.values() if len(run_pairs) >= MIN_GROUP_SIZE]
         pooled[key] = ([pair for run_pairs in counted for pair in run_pairs], len(counted))
-    return GroupEffects(window, len(spans), participants, _assemble(pairs, pooled))
+    return GroupEffects(
+        window, len(spans), participants, _assemble(pairs, pooled), pending_runs=len(in_period) - len(spans)
+    )
 
 
 # Words: a change is never called progress when the confidence interval includes 0.

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Municipality
-from koers.measurement.research_export import CSV, XLSX
+from koers.measurement.research_export import CSV, MIN_MUNICIPALITY_CLIENTS, XLSX, ExportQuery, municipality_clients
 from koers.trajectories.forms import DateInput
 
 # Furthest back or ahead a period may reach: a typo of a year should not scan (or promise) centuries.
@@ -64,8 +64,29 @@ class ResearchExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         municipalities = Municipality.objects.filter(organisation_id=organisation_id).order_by("name")
         self.fields["gemeente"].queryset = municipalities  # type: ignore[attr-defined]
+        self.organisation_id = organisation_id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         _check_period(cleaned, "van", "tot")
+        municipality = cleaned.get("gemeente")
+        if municipality is not None and not self.errors:
+            query = ExportQuery(
+                organisation_id=self.organisation_id,
+                taken_from=cleaned["van"],
+                taken_to=cleaned["tot"],
+                municipality_id=municipality.pk,
+            )
+            if municipality_clients(query).get(municipality.pk, 0) < MIN_MUNICIPALITY_CLIENTS:
+                self.add_error(
+                    "gemeente",
+                    forms.ValidationError(
+                        _(
+                            "Fewer than %(min)s clients of %(municipality)s have measurements in this period, so an "
+                            "export of this municipality alone could point to them. Choose all municipalities or a "
+                            "longer period."
+                        ),
+                        params={"min": MIN_MUNICIPALITY_CLIENTS, "municipality": municipality.name},
+                    ),
+                )
         return cleaned

@@ -25,7 +25,7 @@ from koers.measurement.group_effects import (
     run_for_effects,
 )
 from koers.measurement.group_forms import PeriodForm, ResearchExportForm
-from koers.measurement.research_export import ExportQuery, start_export
+from koers.measurement.research_export import MIN_MUNICIPALITY_CLIENTS, ExportQuery, start_export
 
 RUN_REASON = "group effects of a group run"
 PROGRAMME_REASON = "group effects of a programme"
@@ -35,6 +35,7 @@ def _chart(effects: GroupEffects) -> str:
     rows = chart_rows(effects)
     svg = forest_plot(
         rows,
+        # xgettext:no-python-format
         title=_("Effect size per scale (Hedges' g) with its 95% confidence interval"),
         description=_(
             "A square marks the effect size, the line its confidence interval; right of the line at 0 is "
@@ -100,4 +101,5 @@ def research_export(request: AuthenticatedRequest) -> HttpResponse:
             response["Content-Type"] = export.content_type
         response["Cache-Control"] = "no-store"
         return response  # type: ignore[return-value]
-    return render(request, "measurement/group/research_export.html", {"form": form})
+    context = {"form": form, "min_clients": MIN_MUNICIPALITY_CLIENTS}
+    return render(request, "measurement/group/research_export.html", context)

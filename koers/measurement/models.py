@@ -181,6 +181,8 @@ class Measurement(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
+    # When the answers were stored, whatever ``taken_on`` says: group effects count only what was recorded in time.
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -67,11 +67,14 @@ class DraftExistsError(Exception):
 
 def ensure_draft(version: QuestionnaireVersion) -> None:
     """Raises ``VersionNotDraftError`` unless the stored version is a draft (the admin calls it before every save)."""
-    if (
-        version.pk is not None
-        and not QuestionnaireVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).exists()
-    ):
-        raise VersionNotDraftError
+    if version.pk is None:
+        return
+    # Locked until the caller's transaction ends (the admin saves in one), so an edit racing ``publish_version``,
+    # which locks the row too, waits and then sees "published".
+    with transaction.atomic():
+        draft = QuestionnaireVersion.objects.select_for_update().filter(pk=version.pk, status=VersionStatus.DRAFT)
+        if not draft.exists():
+            raise VersionNotDraftError
 
 
 def publication_problems(version: QuestionnaireVersion) -> list[str]:
@@ -301,8 +304,9 @@ def _complete(
     )
     measurement.status = MeasurementStatus.COMPLETED
     measurement.taken_on = taken_on
+    measurement.completed_at = timezone.now()
     measurement.entered_by = entered_by
-    measurement.save(update_fields=["status", "taken_on", "entered_by"])
+    measurement.save(update_fields=["status", "taken_on", "completed_at", "entered_by"])
 
 
 def _lock_open(measurement: Measurement) -> Measurement:
@@ -399,15 +403,21 @@ def find_link(raw_token: str) -> MeasurementLink | None:
     if not raw_token or len(raw_token) > MAX_TOKEN_LENGTH:
         return None
     return (
-        MeasurementLink.objects.select_related("measurement__version").filter(token_hash=hash_token(raw_token)).first()
+        MeasurementLink.objects.select_related("measurement__version", "measurement__trajectory")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
     )
 
 
 def link_is_open(link: MeasurementLink, now: datetime.datetime | None = None) -> bool:
+    """Unused, not expired, its measurement open, and its trajectory still running (only the end measurement is
+    answered after the end)."""
+    measurement = link.measurement
     return (
         link.used_at is None
         and link.expires_at > (now or timezone.now())
-        and link.measurement.status == MeasurementStatus.OPEN
+        and measurement.status == MeasurementStatus.OPEN
+        and (measurement.trajectory.ended_on is None or measurement.moment == Moment.END)
     )
 
 
@@ -420,14 +430,18 @@ def submit_by_link(link: MeasurementLink, answers: Mapping[int, int]) -> Measure
     """The client's answers through the personal link: stored once, the link closes. A second submit, also one
     racing this one, gets ``LinkClosedError``."""
     with transaction.atomic():
+        # Measurement first, then its link: the order every staff action (enter, cancel, new link) takes, so a client
+        # submitting while the consultant acts waits instead of deadlocking on PostgreSQL.
+        try:
+            measurement = _lock_open(link.measurement)
+        except MeasurementClosedError as error:
+            raise LinkClosedError from error
+        if measurement.trajectory.ended_on is not None and measurement.moment != Moment.END:
+            raise LinkClosedError
         locked = MeasurementLink.objects.select_for_update().filter(pk=link.pk).first()
         now = timezone.now()
         if locked is None or locked.used_at is not None or locked.expires_at <= now:
             raise LinkClosedError
-        try:
-            measurement = _lock_open(locked.measurement)
-        except MeasurementClosedError as error:
-            raise LinkClosedError from error
         items, valid = _validated_answers(measurement.version, answers)
         closed = MeasurementLink.objects.filter(pk=locked.pk, used_at__isnull=True).update(used_at=_start_of_day(now))
         if not closed:  # answered at the same moment in another tab

@@ -1,14 +1,17 @@
 """Reads for the principles audit: one trajectory's ten outcomes, a team's shares, and the trend from snapshots.
 
 All counting happens in the database (``rules.tally_expression``); Python only arranges the few rows that come back
-(one per consultant), never loops over trajectories.
+(one per consultant, or per consultant and month), never loops over trajectories.
+
+The team view never shows a count over fewer than ``MIN_CELL`` trajectories, nor one from which such a count can be
+worked out by subtraction (see ``discloses_small_group``).
 """
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.functional import Promise
 
 from koers.accounts.models import User
@@ -27,6 +30,24 @@ from koers.principles.rules import (
     thresholds_for,
 )
 from koers.trajectories.models import Trajectory
+
+MIN_CELL = 5
+"""The fewest audited trajectories a count on the team view may cover.
+
+Over one to four trajectories a count points at clients: "0 of 1" for principle 8 tells the team manager that this
+consultant's one client has an urgent barrier without action, which the manager may only learn by opening the file
+with a logged reason. Below this the cell says "fewer than 5 trajectories" instead.
+"""
+
+
+def discloses_small_group(totals: list[int]) -> bool:
+    """Whether counts summed over groups of these ``totals`` (trajectories per consultant) reveal a small group.
+
+    True when the sum itself covers fewer than ``MIN_CELL`` trajectories, or when the groups hidden for being
+    small add up to one to ``MIN_CELL - 1`` trajectories: the sum minus the groups that are shown gives their count.
+    """
+    hidden = sum(total for total in totals if total < MIN_CELL)
+    return sum(totals) < MIN_CELL or 0 < hidden < MIN_CELL
 
 
 @dataclass(frozen=True)
@@ -109,8 +130,18 @@ class Tally:
 
 @dataclass(frozen=True)
 class PrincipleTally:
+    """One principle's counts; ``suppressed`` means they cover too few trajectories to show (the tally is empty)."""
+
     principle: Principle
     tally: Tally
+    suppressed: bool = False
+
+
+def cells_for(tallies: dict[int, Tally], suppressed: bool) -> list[PrincipleTally]:
+    """The ten cells in principle order; suppressed cells carry no counts, so no template can show them."""
+    if suppressed:
+        return [PrincipleTally(principle, Tally(), suppressed=True) for principle in PRINCIPLES]
+    return [PrincipleTally(principle, tallies[principle.number]) for principle in PRINCIPLES]
 
 
 @dataclass(frozen=True)
@@ -118,6 +149,10 @@ class ConsultantRow:
     consultant: User
     trajectories: int
     cells: list[PrincipleTally]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.trajectories < MIN_CELL
 
 
 @dataclass(frozen=True)
@@ -127,6 +162,10 @@ class TeamAudit:
     overall: list[PrincipleTally]
     consultants: list[ConsultantRow]
     params: dict[str, int]
+
+    @property
+    def totals_suppressed(self) -> bool:
+        return bool(self.overall) and self.overall[0].suppressed
 
 
 def team_consultants(user: Any) -> QuerySet[User]:
@@ -164,22 +203,25 @@ def team_audit(user: Any, as_of: datetime.date, sort: str = "") -> TeamAudit:
     """Per principle the pass, attention and fail counts of the manager's team, overall and per consultant.
 
     Three queries whatever the team's size: thresholds, consultants, and the grouped counts. ``sort`` is ``""``
-    (by name) or a principle key ``"p1"`` … ``"p10"`` (lowest pass share first; consultants without trajectories
-    last).
+    (by name) or a principle key ``"p1"`` … ``"p10"`` (lowest pass share first; consultants whose counts are
+    suppressed last, by name). A consultant with fewer than ``MIN_CELL`` open trajectories gets suppressed cells;
+    the team totals are suppressed when they would disclose a small group (``discloses_small_group``).
     """
     day = AuditDay(as_of, thresholds_for(user.organisation_id))
     consultants = list(team_consultants(user))
     counts = tallies_by_consultant(user.organisation_id, day, team_consultants(user))
     empty = {principle.number: Tally() for principle in PRINCIPLES}
+    first = PRINCIPLES[0].number
     rows = []
     for consultant in consultants:
         tallies = counts.get(consultant.pk, empty)
-        cells = [PrincipleTally(principle, tallies[principle.number]) for principle in PRINCIPLES]
-        rows.append(ConsultantRow(consultant, cells[0].tally.total, cells))
-    overall = [
-        PrincipleTally(principle, sum((row.cells[index].tally for row in rows), start=Tally()))
-        for index, principle in enumerate(PRINCIPLES)
-    ]
+        total = tallies[first].total
+        rows.append(ConsultantRow(consultant, total, cells_for(tallies, suppressed=total < MIN_CELL)))
+    team = {
+        principle.number: sum((tallies[principle.number] for tallies in counts.values()), start=Tally())
+        for principle in PRINCIPLES
+    }
+    overall = cells_for(team, suppressed=discloses_small_group([row.trajectories for row in rows]))
     keys = [principle.key for principle in PRINCIPLES]
     if sort in keys:
         index = keys.index(sort)
@@ -194,8 +236,11 @@ def team_audit(user: Any, as_of: datetime.date, sort: str = "") -> TeamAudit:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """The team's counts for one principle in one month; ``suppressed`` as in ``PrincipleTally``."""
+
     month: datetime.date
     tally: Tally
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,9 +258,16 @@ def month_starts(as_of: datetime.date, months: int) -> list[datetime.date]:
 def trend(user: Any, as_of: datetime.date, months: int = 12) -> list[TrendSeries]:
     """Per principle the team's recorded counts per month (from snapshots), the last ``months`` months: one query.
 
-    A month without a snapshot has an empty tally (its share is None), so the chart shows a gap, not a zero.
+    A month without a snapshot has an empty tally (its share is None), so the chart shows a gap, not a zero. A month
+    whose team sum would disclose a small group (``discloses_small_group`` over the consultants' snapshots, the same
+    rule as the team table) is suppressed: an empty tally too, and ``suppressed``.
     """
     starts = month_starts(as_of, months)
+    sums = {
+        f"{principle.key}_{field}": Sum(field, filter=Q(principle=principle.number))
+        for principle in PRINCIPLES
+        for field in ("passed", "attention", "failed")
+    }
     rows = (
         PrincipleSnapshot.objects.filter(
             organisation=user.organisation_id,
@@ -223,12 +275,31 @@ def trend(user: Any, as_of: datetime.date, months: int = 12) -> list[TrendSeries
             month__gte=starts[0],
             month__lte=starts[-1],
         )
-        .values("month", "principle")
-        .annotate(passed=Sum("passed"), attention=Sum("attention"), failed=Sum("failed"))
+        .values("month", "consultant")
+        .annotate(**sums)
         .order_by()
     )
-    found = {(row["month"], row["principle"]): Tally(row["passed"], row["attention"], row["failed"]) for row in rows}
-    return [
-        TrendSeries(principle, [TrendPoint(month, found.get((month, principle.number), Tally())) for month in starts])
-        for principle in PRINCIPLES
-    ]
+    by_month: dict[datetime.date, list[dict[int, Tally]]] = {}
+    for row in rows:  # one per consultant and month
+        by_month.setdefault(row["month"], []).append(
+            {
+                p.number: Tally(
+                    row[f"{p.key}_passed"] or 0, row[f"{p.key}_attention"] or 0, row[f"{p.key}_failed"] or 0
+                )
+                for p in PRINCIPLES
+            }
+        )
+    first = PRINCIPLES[0].number
+    points: dict[datetime.date, list[PrincipleTally]] = {}
+    for month, consultants in by_month.items():
+        team = {p.number: sum((tallies[p.number] for tallies in consultants), start=Tally()) for p in PRINCIPLES}
+        hidden = discloses_small_group([tallies[first].total for tallies in consultants])
+        points[month] = cells_for(team, suppressed=hidden)
+    empty = [PrincipleTally(p, Tally()) for p in PRINCIPLES]
+    series = []
+    for index, principle in enumerate(PRINCIPLES):
+        cells = [points.get(month, empty)[index] for month in starts]
+        series.append(
+            TrendSeries(principle, [TrendPoint(m, c.tally, c.suppressed) for m, c in zip(starts, cells, strict=True)])
+        )
+    return series

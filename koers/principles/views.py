@@ -1,6 +1,7 @@
 """The principles audit pages: one trajectory's ten outcomes, and the team view for the team manager.
 
-Thin: parse, call the selectors, render. The team page shows counts per consultant and never a client's name.
+Thin: parse, call the selectors, render. The team page shows counts per consultant and never a client's name, and
+no count over fewer than ``selectors.MIN_CELL`` trajectories (the selectors leave those cells empty).
 """
 
 from django.http import HttpResponse
@@ -15,7 +16,7 @@ from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
 from koers.principles import charts
 from koers.principles.rules import PRINCIPLES, Status
-from koers.principles.selectors import TrendSeries, team_audit, trajectory_audit, trend
+from koers.principles.selectors import MIN_CELL, TrendSeries, team_audit, trajectory_audit, trend
 from koers.trajectories.selectors import trajectory_for
 
 TREND_MONTHS = 12
@@ -59,7 +60,8 @@ def trend_chart(series: list[TrendSeries]) -> SafeString:
         title=_("Share of trajectories that pass, per principle and month"),
         description=_(
             "Ten small charts, one per principle, each from %(first)s to %(last)s on a scale from 0 to 100 percent. "
-            "A gap means no figures were recorded that month. The table below gives every value."
+            "A gap means no figures were recorded that month, or too few trajectories to show. "
+            "The table below gives every value."
         )
         % {"first": date_format(months[0], "F Y"), "last": date_format(months[-1], "F Y")},
     )
@@ -84,5 +86,7 @@ def team_principles(request: AuthenticatedRequest) -> HttpResponse:
             "series": series,
             "months": [point.month for point in series[0].points] if series else [],
             "chart": trend_chart(series),
+            "trend_suppressed": any(point.suppressed for point in series[0].points) if series else False,
+            "min_cell": MIN_CELL,
         },
     )

@@ -2,18 +2,15 @@
 
 import datetime
 import re
-import zlib
-from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
-from koers.trajectories import pdf as pdf_module
 from tests import factories
 from tests.groupwork.attendance_helpers import add_participant, running_group
-from tests.helpers import assert_query_budget
+from tests.helpers import assert_query_budget, captured_pdf_html, inflated_pdf, laid_out_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,52 +29,15 @@ def _url(session) -> str:
     return reverse("groupwork:session_attendance_pdf", kwargs={"pk": session.pk})
 
 
-def _rendered_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Captures the HTML that pdf.py hands to WeasyPrint."""
-    captured: list[str] = []
-    original = pdf_module.HTML
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        captured.append(kwargs["string"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf_module, "HTML", spy)
-    return captured
-
-
-def _laid_out_text(html: str) -> str:
-    """All text on the pages as WeasyPrint lays them out."""
-    document = pdf_module.HTML(string=html, url_fetcher=pdf_module.FontFilesOnly()).render()
-    texts = []
-    for page in document.pages:
-        stack = [page._page_box]
-        while stack:
-            box = stack.pop()
-            if getattr(box, "text", None):
-                texts.append(box.text)
-            stack.extend(reversed(getattr(box, "children", [])))
-    return " ".join(texts)
-
-
-def _inflated(body: bytes) -> bytes:
-    parts = [body]
-    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", body, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 def test_the_list_is_a_tagged_pdf_with_the_participants_and_no_bsn(group, trainer, login, monkeypatch) -> None:
-    captured = _rendered_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     session = group.sessions[1]
     response = login(trainer).get(_url(session))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert b"/StructTreeRoot" in _inflated(response.content)
-    text = _laid_out_text(captured[0])
+    assert b"/StructTreeRoot" in inflated_pdf(response.content)
+    text = laid_out_text(captured[0])
     assert group.run.programme.name in text
     assert trainer.get_full_name() in text
     for participation in group.participations:
@@ -90,7 +50,7 @@ def test_the_list_is_a_tagged_pdf_with_the_participants_and_no_bsn(group, traine
 
 
 def test_only_participants_expected_on_that_day_are_listed(group, trainer, login, monkeypatch) -> None:
-    captured = _rendered_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     session = group.sessions[1]
     later = add_participant(group.run, joined_on=session.date + datetime.timedelta(days=1))
     gone = add_participant(group.run)
@@ -103,7 +63,7 @@ def test_only_participants_expected_on_that_day_are_listed(group, trainer, login
 
 
 def test_a_continuous_group_gets_empty_rows_for_newcomers(organisation, trainer, login, monkeypatch) -> None:
-    captured = _rendered_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     continuous = running_group(organisation, trainer, participants=2, is_continuous=True, max_size=8)
     cohort = running_group(organisation, trainer, participants=2, max_size=8)
     http = login(trainer)

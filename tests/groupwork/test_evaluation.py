@@ -21,10 +21,9 @@ from koers.groupwork.models import (
     Perspective,
     Questionnaire,
 )
-from koers.trajectories import pdf as pdf_module
 from tests import factories
 from tests import groupwork_factories as gw
-from tests.helpers import assert_query_budget, count_queries
+from tests.helpers import assert_query_budget, captured_pdf_html, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -493,22 +492,10 @@ def test_programme_results_count_only_runs_with_enough_participant_answers(run, 
 # The start button and the PDF -----------------------------------------------------------------------------------------
 
 
-def _captured_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    captured: list[str] = []
-    original = pdf_module.HTML
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        captured.append(kwargs["string"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf_module, "HTML", spy)
-    return captured
-
-
 def test_start_button_answers_with_the_pdf_of_links_to_print(
     run, people, login, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    captured = _captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(people["planner"]).post(_run_page(run), {"days_valid": "14"})
     assert response.status_code == 200

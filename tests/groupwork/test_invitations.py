@@ -17,10 +17,9 @@ from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
 from koers.groupwork.invitation_services import InvitationError, send_invitations, send_reminders
 from koers.groupwork.models import Invitation, InvitationChannel, InvitationKind, RunStatus
-from koers.trajectories import pdf as pdf_module
 from tests import factories
 from tests import groupwork_factories as gw
-from tests.helpers import assert_query_budget
+from tests.helpers import assert_query_budget, captured_pdf_html, laid_out_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -331,36 +330,8 @@ def test_reminder_command_refuses_a_bad_date() -> None:
 # Letters as PDF -----------------------------------------------------------------------------------------------
 
 
-def _captured_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The HTML that pdf.py hands to WeasyPrint, to read the laid-out text back."""
-    captured: list[str] = []
-    original = pdf_module.HTML
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        captured.append(kwargs["string"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf_module, "HTML", spy)
-    return captured
-
-
-def _pages(html: str) -> list[str]:
-    """The text on each page as WeasyPrint lays it out."""
-    document = pdf_module.HTML(string=html, url_fetcher=pdf_module.FontFilesOnly()).render()
-    pages = []
-    for page in document.pages:
-        texts, stack = [], [page._page_box]
-        while stack:
-            box = stack.pop()
-            if getattr(box, "text", None):
-                texts.append(box.text)
-            stack.extend(reversed(getattr(box, "children", [])))
-        pages.append(" ".join(texts))
-    return pages
-
-
 def test_letters_pdf_has_one_page_per_letter_with_the_address(run, planner, consultant, login, monkeypatch) -> None:
-    captured = _captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     anna = participant(
         run, consultant, first_name="Anna", last_name="Jansen", street="Kerkweg 3", postal_code="9999 ZZ"
     )
@@ -373,7 +344,7 @@ def test_letters_pdf_has_one_page_per_letter_with_the_address(run, planner, cons
     assert response.content.startswith(b"%PDF")
     assert f"-{run.pk}-" in response["Content-Disposition"]
     assert "Jansen" not in response["Content-Disposition"]
-    pages = _pages(captured[-1])
+    pages = laid_out_pages(captured[-1])
     assert len(pages) == 2
     anna_page = next(page for page in pages if "Anna Jansen" in page)
     assert "Kerkweg 3" in anna_page
@@ -389,13 +360,13 @@ def test_letters_pdf_has_one_page_per_letter_with_the_address(run, planner, cons
 
 
 def test_one_letter_for_one_participant(run, planner, consultant, login, monkeypatch) -> None:
-    captured = _captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     carla = participant(run, consultant, email="carla@example.org", first_name="Carla", last_name="Mail")
     participant(run, consultant, first_name="Bram", last_name="Smit")
     url = reverse("groupwork:run_invitation_letters", args=[run.pk])
     response = login(planner).get(f"{url}?deelnemer={carla.pk}")
     assert response.status_code == 200
-    pages = _pages(captured[-1])
+    pages = laid_out_pages(captured[-1])
     assert len(pages) == 1
     assert "Carla Mail" in pages[0]
     event = AuditEvent.objects.get(actor=planner, action=Action.PRINT)
@@ -412,14 +383,14 @@ def test_one_letter_only_for_a_participant_of_this_run(run, organisation, planne
 
 
 def test_reminder_letters(run, planner, consultant, login, monkeypatch) -> None:
-    captured = _captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     participant(run, consultant, first_name="Bram", last_name="Smit")
     send_reminders(run.sessions.order_by("date").first().date - datetime.timedelta(days=2))
     page = login(planner).get(reverse("groupwork:run_invitations", args=[run.pk])).content.decode()
     assert "?soort=herinnering" in page
     url = reverse("groupwork:run_invitation_letters", args=[run.pk])
     assert login(planner).get(f"{url}?soort=herinnering").status_code == 200
-    pages = _pages(captured[-1])
+    pages = laid_out_pages(captured[-1])
     assert len(pages) == 1
     assert "Bram Smit" in pages[0]
 

@@ -14,7 +14,6 @@ from koers.measurement.models import (
     Measurement,
     MeasurementAnswer,
     MeasurementLink,
-    MeasurementPolicy,
     MeasurementStatus,
     Moment,
     Phase,
@@ -23,27 +22,11 @@ from koers.measurement.models import (
 from koers.measurement.services import hash_token
 from tests import factories
 from tests.helpers import assert_access_matrix, assert_query_budget
-from tests.measurement_factories import completed_measurement, small_questionnaire
-from tests.trajectory_factories import TrajectoryFactory
+from tests.measurement_factories import completed_measurement
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def version(organisation):
-    version = small_questionnaire(organisation)
-    MeasurementPolicy.objects.create(organisation=organisation, questionnaire=version.questionnaire)
-    return version
-
-
-@pytest.fixture
-def trajectory(consultant, municipality):
-    client = factories.ClientFactory(
-        organisation=municipality.organisation, municipality=municipality, consultant=consultant
-    )
-    return TrajectoryFactory(client=client, created_by=consultant, started_on=TODAY - datetime.timedelta(days=60))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koers.groupwork.models import GroupRun, Participation, Programme, RunStatus
 from koers.measurement import stats
@@ -18,10 +18,11 @@ from koers.measurement.group_effects import (
     programme_effects,
     run_effects,
 )
-from koers.measurement.models import MeasurementPolicy, QuestionnaireVersion, Scale, VersionStatus
+from koers.measurement.models import Measurement, MeasurementPolicy, QuestionnaireVersion, Scale, VersionStatus
 from tests import factories
 from tests import groupwork_factories as gw
-from tests.measurement_factories import completed_measurement, small_questionnaire
+from tests.measurement_factories import completed_measurement as _completed_measurement
+from tests.measurement_factories import small_questionnaire
 from tests.trajectory_factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,23 @@ def make_run(organisation, *, programme=None, start=START, sessions=SESSIONS, tr
     for number in range(1, sessions + 1):
         gw.SessionFactory(group_run=run, number=number, date=start + datetime.timedelta(weeks=number - 1))
     return run
+
+
+def recorded_on(measurement: Measurement, day: datetime.date) -> Measurement:
+    """Backdate the recording: in these tests a measurement is entered on the day it is taken, unless told."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    Measurement.objects.filter(pk=measurement.pk).update(created_at=moment, completed_at=moment)
+    measurement.refresh_from_db()
+    return measurement
+
+
+def completed_measurement(
+    trajectory, version, *, recorded: datetime.date | None = None, **kwargs: object
+) -> Measurement:
+    """A completed measurement recorded on ``recorded`` (the day it was taken by default)."""
+    measurement = _completed_measurement(trajectory, version, **kwargs)  # type: ignore[arg-type]
+    assert measurement.taken_on is not None
+    return recorded_on(measurement, recorded or measurement.taken_on)
 
 
 def answers(efficacy: int, housing: int = 3) -> dict[int, int]:
@@ -382,3 +400,91 @@ def test_only_standardised_results_are_charted(run, version) -> None:
     effects = run_effects(run)
     assert scale_effect(effects).result.standardised is False
     assert chart_rows(effects) == []
+
+
+# Figures are final once shown: two visits can never be subtracted from each other (issue 6, security review F1).
+
+WINDOW = datetime.timedelta(days=DEFAULT_WINDOW_DAYS)
+CLOSES_ON = END + WINDOW  # the last day of the measurement window
+AVAILABLE_ON = CLOSES_ON + datetime.timedelta(days=1)
+
+
+def five_measured(run, version) -> None:
+    for pre, post in [(2, 4), (2, 3), (3, 4), (1, 3), (2, 5)]:
+        participant(run, version, pre=pre, post=post)
+
+
+def test_no_figures_until_the_measurement_window_has_closed(run, version) -> None:
+    five_measured(run, version)
+    waiting = run_effects(run, today=CLOSES_ON)
+    assert (waiting.closed, waiting.questionnaires, waiting.has_results) == (False, [], False)
+    assert waiting.available_on == AVAILABLE_ON
+    assert waiting.participants == 5
+    shown = run_effects(run, today=AVAILABLE_ON)
+    assert shown.closed
+    assert scale_effect(shown).n == 5
+
+
+def test_a_run_that_is_still_open_shows_no_figures_however_long_ago_it_ended(run, version) -> None:
+    """Its last session could still be cancelled, which would move the window."""
+    five_measured(run, version)
+    GroupRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    run.refresh_from_db()
+    effects = run_effects(run, today=AVAILABLE_ON + datetime.timedelta(days=365))
+    assert (effects.closed, effects.questionnaires) == (False, [])
+
+
+def test_a_measurement_recorded_after_the_window_closed_does_not_change_the_figures(run, version) -> None:
+    five_measured(run, version)
+    before = scale_effect(run_effects(run)).result
+    # A sixth participant's before and after, entered late (back-dated into the window): 6·mean6 − 5·mean5 would
+    # give them away if they counted.
+    participant(run, version, pre=5, post=1)
+    for measurement in Measurement.objects.filter(trajectory__client__participations__group_run=run).order_by("-pk")[
+        :2
+    ]:
+        recorded_on(measurement, AVAILABLE_ON)
+    after = run_effects(run)
+    assert scale_effect(after).n == 5
+    assert scale_effect(after).result == before
+
+
+def test_a_post_measurement_recorded_on_the_last_day_of_the_window_counts(run, version) -> None:
+    for _ in range(5):
+        person = participant(run, version, post=None)
+        trajectory = person.client.trajectories.get()
+        completed_measurement(trajectory, version, answers=answers(4), taken_on=END, recorded=CLOSES_ON)
+    assert scale_effect(run_effects(run)).n == 5
+
+
+def test_answers_entered_after_the_window_closed_do_not_count_for_a_measurement_planned_in_time(run, version) -> None:
+    """The row was created (planned) in time, but its answers were stored later and back-dated: ``completed_at``
+    is what tells."""
+    people = [participant(run, version) for _ in range(5)]
+    late = Measurement.objects.filter(trajectory__client=people[0].client).order_by("-taken_on").first()
+    assert late is not None
+    stored = timezone.make_aware(datetime.datetime.combine(AVAILABLE_ON, datetime.time(9)))
+    Measurement.objects.filter(pk=late.pk).update(completed_at=stored)
+    assert scale_effect(run_effects(run)).n == 4
+
+
+def test_a_programme_pools_only_runs_whose_window_has_closed(organisation, version) -> None:
+    programme: Programme = factories.ProgrammeFactory(organisation=organisation)
+    early = make_run(organisation, programme=programme)
+    recent = make_run(organisation, programme=programme, start=START + datetime.timedelta(weeks=4))
+    for run in (early, recent):
+        five_measured(run, version)
+    # The recent run ended four weeks after the early one, so its window is still open on the early one's first day.
+    effects = programme_effects(programme, today=AVAILABLE_ON)
+    assert (effects.runs, effects.pending_runs, effects.participants) == (1, 1, 5)
+    assert (scale_effect(effects).n, scale_effect(effects).runs_counted) == (5, 1)
+    later = programme_effects(programme, today=AVAILABLE_ON + datetime.timedelta(weeks=4))
+    assert (later.runs, later.pending_runs, scale_effect(later).n) == (2, 0, 10)
+
+
+def test_a_programme_leaves_out_runs_that_are_still_open(organisation, version) -> None:
+    run = make_run(organisation)
+    five_measured(run, version)
+    GroupRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    effects = programme_effects(run.programme)
+    assert (effects.runs, effects.pending_runs, effects.questionnaires) == (0, 1, [])

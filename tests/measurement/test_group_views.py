@@ -3,15 +3,18 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
+from koers.measurement.group_effects import DEFAULT_WINDOW_DAYS
 from koers.measurement.group_views import PROGRAMME_REASON, RUN_REASON
 from koers.measurement.models import Questionnaire
 from tests import factories
 from tests.helpers import assert_access_matrix, assert_query_budget
-from tests.measurement.test_group_effects import START, make_run, participant
+from tests.measurement.test_group_effects import END, START, make_run, participant
 from tests.measurement_factories import small_questionnaire
 
 pytestmark = pytest.mark.django_db
@@ -42,27 +45,27 @@ def programme_url(programme) -> str:
 
 
 def test_run_page_opens_for_its_trainer_and_the_organisations_staff(run, role_users, login) -> None:
-    expected = only({Role.TRAINER: 200, Role.PLANNER: 200, Role.TEAM_MANAGER: 200, Role.POLICY: 200})
+    expected = only({Role.TRAINER: 200, Role.TEAM_MANAGER: 200, Role.POLICY: 200})
     assert_access_matrix(run_url(run), expected, role_users, login)
 
 
 def test_run_of_another_trainer_is_not_found_for_a_trainer(organisation, role_users, login) -> None:
     other = make_run(organisation)
-    expected = only({Role.TRAINER: 404, Role.PLANNER: 200, Role.TEAM_MANAGER: 200, Role.POLICY: 200})
+    expected = only({Role.TRAINER: 404, Role.TEAM_MANAGER: 200, Role.POLICY: 200})
     assert_access_matrix(run_url(other), expected, role_users, login)
 
 
 def test_run_and_programme_of_another_organisation_are_not_found(role_users, login) -> None:
     elsewhere = factories.OrganisationFactory(name="Ander Werkbedrijf")
     foreign = make_run(elsewhere)
-    for role in (Role.PLANNER, Role.TEAM_MANAGER, Role.POLICY):
+    for role in (Role.TEAM_MANAGER, Role.POLICY):
         http = login(role_users[role])
         assert http.get(run_url(foreign)).status_code == 404
         assert http.get(programme_url(foreign.programme)).status_code == 404
 
 
 def test_programme_page_opens_for_the_organisations_staff_but_not_for_trainers(run, role_users, login) -> None:
-    expected = only({Role.PLANNER: 200, Role.TEAM_MANAGER: 200, Role.POLICY: 200})
+    expected = only({Role.TEAM_MANAGER: 200, Role.POLICY: 200})
     assert_access_matrix(programme_url(run.programme), expected, role_users, login)
 
 
@@ -92,7 +95,7 @@ def test_fewer_than_five_measured_participants_show_only_the_count(run, version,
 def test_interpretation_and_statistics_are_shown(run, version, role_users, english) -> None:
     for pre, post in [(2, 4), (2, 3), (3, 4), (1, 3), (2, 5), (3, 5)]:
         participant(run, version, pre=pre, post=post)
-    content = english(role_users[Role.PLANNER]).get(run_url(run)).content.decode()
+    content = english(role_users[Role.TRAINER]).get(run_url(run)).content.decode()
     assert "The participants improved on average" in content
     assert 'data-testid="p-t"' in content
     assert 'data-testid="p-wilcoxon"' in content
@@ -159,11 +162,46 @@ def test_programme_page_query_budget(run, version, organisation, role_users, log
     assert_query_budget(login(role_users[Role.POLICY]), programme_url(run.programme), 14, grow)
 
 
-def test_run_page_links_to_the_group_effects(run, role_users, login) -> None:
-    content = login(role_users[Role.PLANNER]).get(reverse("groupwork:run_detail", args=[run.pk])).content.decode()
-    assert run_url(run) in content
+def test_run_page_links_to_the_group_effects_for_its_trainer_only(run, role_users, login) -> None:
+    detail = reverse("groupwork:run_detail", args=[run.pk])
+    assert run_url(run) in login(role_users[Role.TRAINER]).get(detail).content.decode()
+    assert run_url(run) not in login(role_users[Role.PLANNER]).get(detail).content.decode()
 
 
-def test_programme_evaluation_links_to_the_group_effects(run, role_users, login) -> None:
+def test_programme_evaluation_links_to_the_group_effects_for_those_who_may_open_them(run, role_users, login) -> None:
     url = reverse("groupwork:programme_evaluation", args=[run.programme_id])
-    assert programme_url(run.programme) in login(role_users[Role.POLICY]).get(url).content.decode()
+    for role in (Role.POLICY, Role.TEAM_MANAGER):
+        assert programme_url(run.programme) in login(role_users[role]).get(url).content.decode()
+    assert programme_url(run.programme) not in login(role_users[Role.PLANNER]).get(url).content.decode()
+
+
+def test_planners_see_no_outcome_data(run, version, role_users, login) -> None:
+    """DOMAIN.md §2: planners get the logistics of group work, not its outcomes."""
+    for _ in range(5):
+        participant(run, version)
+    http = login(role_users[Role.PLANNER])
+    assert http.get(run_url(run)).status_code == 403
+    assert http.get(programme_url(run.programme)).status_code == 403
+
+
+def test_before_the_window_closes_the_run_page_gives_the_date_and_no_figures(run, version, role_users, english) -> None:
+    for pre, post in [(2, 4), (2, 3), (3, 4), (1, 3), (2, 5)]:
+        participant(run, version, pre=pre, post=post)
+    available_on = END + datetime.timedelta(days=DEFAULT_WINDOW_DAYS + 1)
+    http = english(role_users[Role.POLICY])
+    last_day = timezone.make_aware(datetime.datetime.combine(available_on, datetime.time(8))) - datetime.timedelta(
+        days=1
+    )
+    with time_machine.travel(last_day, tick=False):
+        waiting = http.get(run_url(run)).content.decode()
+        programme = http.get(programme_url(run.programme)).content.decode()
+    assert 'data-testid="not-yet-available"' in waiting
+    assert f"The results will be available from {available_on.day} May 2025" in waiting
+    for content in (waiting, programme):
+        assert "data-shown" not in content
+        assert "2.00 → 3.80" not in content
+    assert 'data-testid="pending-runs"' in programme
+    assert "1 group run in this period is not counted yet" in programme
+    content = english(role_users[Role.POLICY]).get(run_url(run)).content.decode()  # a new session: now
+    assert 'data-testid="not-yet-available"' not in content
+    assert "2.00 → 3.80" in content

@@ -177,6 +177,17 @@ def test_a_cancelled_measurement_closes_its_link(measurement, consultant, token,
     assert client.get(_url(token)).status_code == 410
 
 
+def test_a_link_closes_when_the_trajectory_ends(measurement, version, token, client) -> None:
+    """Only the end measurement is answered after the end; a start or interim link left open no longer works."""
+    measurement.trajectory.ended_on = timezone.localdate()
+    measurement.trajectory.save(update_fields=["ended_on"])
+    assert client.get(_url(token)).status_code == 410
+    assert client.post(_url(token), _answers(version)).status_code == 410
+    with pytest.raises(services.LinkClosedError):
+        services.submit_by_link(MeasurementLink.objects.get(measurement=measurement), {})
+    assert not MeasurementAnswer.objects.filter(measurement=measurement).exists()
+
+
 def test_an_overlong_token_is_not_even_hashed(client) -> None:
     assert client.get(_url("a" * 500)).status_code == 404
 

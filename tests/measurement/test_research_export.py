@@ -11,7 +11,7 @@ import pytest
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
 from koers.measurement.models import Measurement
-from koers.measurement.research_export import CLIENT_READ_REASON, COLUMNS
+from koers.measurement.research_export import CLIENT_READ_REASON, COLUMNS, MIN_MUNICIPALITY_CLIENTS
 from tests import factories
 from tests.helpers import assert_access_matrix, assert_query_budget
 from tests.measurement_factories import completed_measurement, small_questionnaire
@@ -43,6 +43,11 @@ def measured_client(version, municipality, *, dates=(JANUARY, FEBRUARY), efficac
     return client
 
 
+def measured_clients(version, municipality, count=MIN_MUNICIPALITY_CLIENTS, **kwargs):
+    """Enough clients for the municipality to be named in the export (by default)."""
+    return [measured_client(version, municipality, **kwargs) for _ in range(count)]
+
+
 def download(http, **fields):
     data = {"van": "2025-01-01", "tot": "2025-12-31", "formaat": "csv", **fields}
     response = http.post(URL, data)
@@ -68,22 +73,22 @@ def test_only_policy_staff_may_export(role_users, login) -> None:
 
 
 def test_csv_is_long_format_for_dutch_excel(version, municipality, policy, login) -> None:
-    measured_client(version, municipality)
+    measured_clients(version, municipality)
     response = download(login(policy))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="onderzoeksexport-metingen-')
     assert "no-store" in response["Cache-Control"]
     rows = csv_rows(response)
     assert list(rows[0]) == list(COLUMNS)
-    assert len(rows) == 4  # two measurements × two scales
+    assert len(rows) == 5 * 4  # five clients × two measurements × two scales
     first = rows[0]
     assert first["municipality"] == "Lekkerwaard"
-    assert first["measurement_month"] == "2025-01"
-    assert first["days_since_trajectory_start"] == "14"
+    assert first["measurement_year"] == "2025"
+    assert first["weeks_since_trajectory_start"] == "2"  # 14 days
     assert first["row_type"] == "scale"
     assert {row["scale_code"] for row in rows} == {"eigen-effectiviteit", "huisvesting"}
     efficacy = [row["value"] for row in rows if row["scale_code"] == "eigen-effectiviteit"]
-    assert efficacy == ["2,000", "4,000"], "decimal comma"
+    assert sorted(set(efficacy)) == ["2,000", "4,000"], "decimal comma"
 
 
 def test_no_identifying_data_leaves(version, municipality, policy, login) -> None:
@@ -119,25 +124,25 @@ def test_one_client_one_pseudonym_within_an_export_and_a_new_one_in_the_next(
 
 
 def test_period_and_municipality_filter(version, municipality, organisation, policy, login) -> None:
-    measured_client(version, municipality)
+    measured_clients(version, municipality)
     elsewhere = factories.MunicipalityFactory(organisation=organisation, name="Eemdal")
-    measured_client(version, elsewhere, dates=(FEBRUARY,), efficacy=(3,))
+    measured_clients(version, elsewhere, dates=(FEBRUARY,), efficacy=(3,))
     http = login(policy)
     february = csv_rows(download(http, van="2025-02-01", tot="2025-02-28"))
-    assert {row["measurement_month"] for row in february} == {"2025-02"}
-    assert len(february) == 4
+    assert {row["weeks_since_trajectory_start"] for row in february} == {"5"}  # 40 days: February only
+    assert len(february) == 2 * 5 * 2
     eemdal = csv_rows(download(http, gemeente=str(elsewhere.pk)))
     assert {row["municipality"] for row in eemdal} == {"Eemdal"}
-    assert len(eemdal) == 2
+    assert len(eemdal) == 5 * 2
 
 
 def test_only_completed_measurements_of_the_own_organisation(version, municipality, policy, login) -> None:
-    client = measured_client(version, municipality)
+    client, *_others = measured_clients(version, municipality)
     Measurement.objects.filter(trajectory__client=client, taken_on=FEBRUARY).update(status="cancelled")
     foreign = factories.OrganisationFactory(name="Ander Werkbedrijf")
-    measured_client(small_questionnaire(foreign), factories.MunicipalityFactory(organisation=foreign))
+    measured_clients(small_questionnaire(foreign), factories.MunicipalityFactory(organisation=foreign))
     rows = csv_rows(download(login(policy)))
-    assert len(rows) == 2
+    assert len(rows) == 5 * 4 - 2
     assert {row["municipality"] for row in rows} == {"Lekkerwaard"}
 
 
@@ -171,10 +176,14 @@ def test_xlsx_holds_the_same_figures_as_the_csv(version, municipality, policy, l
             yield (
                 (
                     row_csv["scale_code"],
-                    row_csv["measurement_month"],
+                    row_csv["measurement_year"],
                     Decimal(row_csv["value"].replace(",", ".")),
                 ),
-                (row_xlsx[header.index("scale_code")], row_xlsx[header.index("measurement_month")], row_xlsx[value]),
+                (
+                    row_xlsx[header.index("scale_code")],
+                    str(row_xlsx[header.index("measurement_year")]),
+                    row_xlsx[value],
+                ),
             )
 
     for expected, got in figures(from_csv, from_xlsx):
@@ -234,3 +243,66 @@ def test_the_export_streams_in_a_fixed_number_of_queries(version, municipality, 
         for _ in range(3):
             measured_client(version, municipality)
     assert counts[0] == counts[1]
+
+
+# Re-identification (issue 6, security review F2): no exact day or month, no small municipality by name.
+
+
+def test_no_column_gives_the_day_or_the_month(version, municipality, policy, login) -> None:
+    """Days since the start plus the month let a reader find the start day: two measurements a day apart across a
+    month boundary. Whole weeks and the year do not."""
+    measured_clients(version, municipality, dates=(datetime.date(2025, 1, 31), datetime.date(2025, 2, 1)))
+    rows = csv_rows(download(login(policy)))
+    for column in COLUMNS:
+        assert "day" not in column
+        assert "month" not in column
+    assert {row["measurement_year"] for row in rows} == {"2025"}
+    assert {row["weeks_since_trajectory_start"] for row in rows} == {"4"}  # days 30 and 31
+    raw = ";".join(value for row in rows for value in row.values())
+    for shown in ("2025-01", "2025-02", "30", "31"):
+        assert shown not in raw.split(";")
+
+
+def test_a_municipality_with_fewer_than_five_clients_is_merged(version, municipality, organisation, policy, english):
+    measured_clients(version, municipality)
+    small = factories.MunicipalityFactory(organisation=organisation, name="Eemdal")
+    smaller = factories.MunicipalityFactory(organisation=organisation, name="Zuidoever")
+    measured_clients(version, small, count=MIN_MUNICIPALITY_CLIENTS - 1)
+    measured_client(version, smaller)
+    http = english(policy)
+    rows = csv_rows(download(http))
+    other = "other municipalities (fewer than 5 clients each)"
+    assert {row["municipality"] for row in rows} == {"Lekkerwaard", other}
+    assert sum(row["municipality"] == other for row in rows) == 5 * 4
+    workbook = xlsx_sheets(download(http, formaat="xlsx"))
+    data, explanation = workbook.worksheets
+    assert "Eemdal" not in {cell.value for row in data.iter_rows() for cell in row}
+    assert any(other in str(row[1].value) for row in explanation.iter_rows() if row[0].value == "municipality")
+
+
+def test_exporting_one_municipality_with_fewer_than_five_clients_is_refused(
+    version, municipality, organisation, policy, english
+) -> None:
+    small = factories.MunicipalityFactory(organisation=organisation, name="Eemdal")
+    measured_clients(version, small, count=MIN_MUNICIPALITY_CLIENTS - 1)
+    measured_client(version, small, dates=(datetime.date(2025, 6, 2),), efficacy=(3,))
+    http = english(policy)
+    response = http.post(URL, {"van": "2025-01-01", "tot": "2025-03-31", "formaat": "csv", "gemeente": small.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "Fewer than 5 clients of Eemdal have measurements in this period" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+    whole_year = csv_rows(download(http, gemeente=str(small.pk)))  # the fifth client measured in June
+    assert {row["municipality"] for row in whole_year} == {"Eemdal"}
+
+
+def test_the_logged_row_count_matches_the_file(version, municipality, organisation, policy, login) -> None:
+    measured_clients(version, municipality)
+    elsewhere = factories.MunicipalityFactory(organisation=organisation, name="Eemdal")
+    measured_clients(version, elsewhere, dates=(FEBRUARY,), efficacy=(3,))
+    rows = csv_rows(
+        download(login(policy), van="2025-02-01", tot="2025-02-28", gemeente=str(municipality.pk), antwoorden="on")
+    )
+    export = AuditEvent.objects.get(action=Action.EXPORT, actor=policy)
+    assert len(rows) == 5 * (2 + 3)  # February only, Lekkerwaard only: two scales and three items
+    assert export.reason == f"research export (pseudonymised): {len(rows)} rows"

@@ -21,8 +21,7 @@ from koers.measurement.results import (
     ScaleSeries,
     trajectory_results,
 )
-from koers.trajectories.models import LifeDomain, Trajectory
-from tests import factories
+from koers.trajectories.models import LifeDomain
 from tests.measurement_factories import (
     ItemFactory,
     QuestionnaireVersionFactory,
@@ -30,7 +29,6 @@ from tests.measurement_factories import (
     completed_measurement,
     small_questionnaire,
 )
-from tests.trajectory_factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +40,6 @@ MINIMAL_CHANGE = 1.96 * math.sqrt(2) * 0.8 * math.sqrt(0.2)
 EFFICACY_2 = {1: 2, 2: 4, 3: 2}  # efficacy 2.0, housing 2
 EFFICACY_2_5 = {1: 3, 2: 4, 3: 3}  # efficacy 2.5, housing 3
 EFFICACY_4 = {1: 4, 2: 2, 3: 4}  # efficacy 4.0, housing 4
-
-
-@pytest.fixture
-def trajectory(consultant, municipality) -> Trajectory:
-    client = factories.ClientFactory(
-        organisation=municipality.organisation, municipality=municipality, consultant=consultant
-    )
-    return TrajectoryFactory(client=client, created_by=consultant)
 
 
 def measure(trajectory, version, answers, days_ago: int, phase: str = Phase.INTERVENTION) -> Measurement:

@@ -10,7 +10,7 @@ from koers.measurement.models import Measurement, MeasurementPolicy, Measurement
 from koers.measurement.schedule import MomentStatus, measurement_schedule, next_moment, planned_moments
 from koers.measurement.selectors import measurement_due
 from tests import factories
-from tests.measurement_factories import completed_measurement, small_questionnaire
+from tests.measurement_factories import completed_measurement
 from tests.trajectory_factories import TrajectoryFactory
 
 TODAY = datetime.date(2025, 6, 2)
@@ -66,13 +66,6 @@ def trajectory(consultant, municipality):
         organisation=municipality.organisation, municipality=municipality, consultant=consultant
     )
     return TrajectoryFactory(client=client, created_by=consultant, started_on=TODAY - 20 * WEEK)
-
-
-@pytest.fixture
-def version(organisation):
-    version = small_questionnaire(organisation)
-    MeasurementPolicy.objects.create(organisation=organisation, questionnaire=version.questionnaire)
-    return version
 
 
 def _statuses(trajectory, today=TODAY):

@@ -1,11 +1,12 @@
 """Writes of effect measurement: publishing versions, planning and answering measurements, the personal link."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
@@ -22,7 +23,6 @@ from koers.measurement.models import (
     ScaleScore,
     VersionStatus,
 )
-from tests import factories
 from tests.measurement_factories import (
     ItemFactory,
     QuestionnaireFactory,
@@ -31,26 +31,17 @@ from tests.measurement_factories import (
     completed_measurement,
     small_questionnaire,
 )
-from tests.trajectory_factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def version(organisation):
-    version = small_questionnaire(organisation)
-    MeasurementPolicy.objects.create(organisation=organisation, questionnaire=version.questionnaire)
-    return version
-
-
-@pytest.fixture
-def trajectory(consultant, municipality):
-    client = factories.ClientFactory(
-        organisation=municipality.organisation, municipality=municipality, consultant=consultant
-    )
-    return TrajectoryFactory(client=client, created_by=consultant)
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """The messages below are compared in English; Dutch is the default language."""
+    with translation.override("en"):
+        yield
 
 
 def _open(consultant, trajectory, **kwargs) -> Measurement:
@@ -204,10 +195,13 @@ def test_recorded_answers_are_scored_and_complete_the_measurement(version, consu
     measurement = _open(consultant, trajectory)
     items = {item.position: item for item in version.items.all()}
     answers = {items[1].pk: 5, items[2].pk: 2, items[3].pk: 3}
-    services.record_answers(consultant, measurement, answers, taken_on=TODAY)
+    services.record_answers(consultant, measurement, answers, taken_on=TODAY - datetime.timedelta(days=3))
     measurement.refresh_from_db()
     assert measurement.status == MeasurementStatus.COMPLETED
-    assert measurement.taken_on == TODAY
+    assert measurement.taken_on == TODAY - datetime.timedelta(days=3)
+    # When the answers were stored, not the (earlier) day they were given: group effects count only what is in time.
+    assert measurement.completed_at is not None
+    assert timezone.localdate(measurement.completed_at) == timezone.localdate()
     assert measurement.entered_by == consultant
     assert dict(MeasurementAnswer.objects.values_list("item_id", "value")) == answers
     scores = {s.scale.code: s.score for s in ScaleScore.objects.select_related("scale")}

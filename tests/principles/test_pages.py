@@ -128,18 +128,85 @@ def test_trajectory_page_query_count_does_not_grow(consultant, municipality, log
 
 
 def test_team_manager_sees_the_team_page_without_client_names(manager, consultant, municipality, english) -> None:
-    trajectories = [full_trajectory(consultant, municipality, index) for index in range(3)]
+    trajectories = [full_trajectory(consultant, municipality, index) for index in range(5)]
     record_snapshots(municipality.organisation, TODAY)
     response = english(manager).get(TEAM_URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="trajectory-count">3<' in page
+    assert 'data-testid="trajectory-count">5<' in page
     assert consultant.last_name in page
     assert 'data-testid="trend-chart"' in page
     assert "<svg" in page
     for trajectory in trajectories:
         assert trajectory.client.last_name not in page
-        assert trajectory.client.first_name + " " not in page
+        assert f"{trajectory.client.first_name} {trajectory.client.last_name}" not in page  # "Jan" is also a month
+
+
+def consultant_row(page: str, consultant) -> str:
+    """The HTML of one consultant's row in the team table."""
+    start = page.index(f'data-testid="consultant-{consultant.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def trajectories_of(consultant, municipality, count: int, **kwargs) -> None:
+    for _ in range(count):
+        client = factories.ClientFactory(
+            organisation=municipality.organisation, municipality=municipality, consultant=consultant
+        )
+        TrajectoryFactory(client=client, created_by=consultant, started_on=TODAY - 60 * DAY, **kwargs)
+
+
+def test_team_page_shows_no_counts_for_a_consultant_with_three_trajectories(
+    manager, make_user, municipality, english
+) -> None:
+    many, few = make_user(Role.CONSULTANT), make_user(Role.CONSULTANT)
+    trajectories_of(many, municipality, 5)
+    trajectories_of(few, municipality, 3, strengths="")
+    page = english(manager).get(TEAM_URL).content.decode()
+    row = consultant_row(page, few)
+    assert row.count("fewer than 5 trajectories") == 10
+    assert "%" not in row
+    assert " of " not in row
+    shown = consultant_row(page, many)
+    assert "fewer than 5 trajectories" not in shown
+    assert "5 of 5" in shown  # principle 2: all five have strengths
+    assert "100%" in shown
+
+
+def test_team_page_sorting_lists_suppressed_consultants_last(manager, make_user, municipality, english) -> None:
+    few, many = make_user(Role.CONSULTANT), make_user(Role.CONSULTANT)
+    few.last_name, many.last_name = "Aa", "Zz"
+    few.save()
+    many.save()
+    trajectories_of(few, municipality, 1, strengths="")
+    trajectories_of(many, municipality, 5, strengths="")
+    page = english(manager).get(TEAM_URL + "?sorteer=p2").content.decode()
+    assert page.index(f"consultant-{many.pk}") < page.index(f"consultant-{few.pk}")
+
+
+def test_team_page_of_four_trajectories_shows_no_totals(manager, consultant, municipality, english) -> None:
+    trajectories_of(consultant, municipality, 4, strengths="")
+    record_snapshots(municipality.organisation, TODAY)
+    page = english(manager).get(TEAM_URL).content.decode()
+    overall = page[page.index('data-testid="overall"') : page.index("</table>", page.index('data-testid="overall"'))]
+    assert overall.count('data-testid="suppressed"') == 10
+    assert 'data-testid="passed"' not in overall
+    assert "%" not in overall
+    assert 'data-testid="totals-suppressed"' in page
+    start = page.index('data-testid="trend-table"')
+    trend_table = page[start : page.index("</table>", start)]
+    assert "%" not in trend_table
+    assert "fewer than 5 trajectories" in trend_table
+    assert 'data-testid="trend-suppressed"' in page
+
+
+def test_team_page_of_five_trajectories_shows_totals(manager, consultant, municipality, english) -> None:
+    trajectories_of(consultant, municipality, 5)
+    page = english(manager).get(TEAM_URL).content.decode()
+    assert 'data-testid="totals-suppressed"' not in page
+    assert 'data-testid="overall-2"' in page
+    overall_two = page[page.index('data-testid="overall-2"') :]
+    assert 'data-testid="passed">5<' in overall_two[: overall_two.index("</tr>")]
 
 
 def test_team_page_without_snapshots_says_so(manager, english) -> None:
@@ -153,9 +220,9 @@ def test_team_page_sorts_by_a_principle(manager, make_user, municipality, englis
     good.last_name, weak.last_name = "Aa", "Zz"
     good.save()
     weak.save()
-    full_trajectory(good, municipality)
-    client = factories.ClientFactory(organisation=municipality.organisation, municipality=municipality, consultant=weak)
-    TrajectoryFactory(client=client, created_by=weak, strengths="", started_on=TODAY - 60 * DAY)
+    for index in range(5):
+        full_trajectory(good, municipality, index)
+    trajectories_of(weak, municipality, 5, strengths="")
     http = english(manager)
     by_name = http.get(TEAM_URL).content.decode()
     assert by_name.index(f"consultant-{good.pk}") < by_name.index(f"consultant-{weak.pk}")

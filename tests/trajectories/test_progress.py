@@ -4,7 +4,6 @@ import datetime
 import re
 import shutil
 import subprocess
-import zlib
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ from koers.trajectories.models import (
 from koers.trajectories.progress import write_progress_report
 from koers.trajectories.progress_forms import ProgressReportForm, required_inputs_to_type
 from tests import factories
-from tests.helpers import assert_query_budget, require_tool
+from tests.helpers import assert_query_budget, captured_pdf_html, inflated_pdf, laid_out_text, require_tool
 from tests.trajectory_factories import (
     GoalFactory,
     IgmProfileFactory,
@@ -215,57 +214,19 @@ def test_report_page_compares_with_the_previous_reports_assessment(trajectory, c
 # PDF -------------------------------------------------------------------------------------------------------------
 
 
-def _pdf_bytes(body: bytes) -> bytes:
-    """The PDF with its compressed streams inflated, so that objects inside object streams can be searched."""
-    inflated = [body]
-    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", body, re.DOTALL):
-        try:
-            inflated.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(inflated)
-
-
-def _rendered_text(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Captures the HTML that pdf.py hands to WeasyPrint, to read the laid-out text with WeasyPrint's API."""
-    captured: list[str] = []
-    original = pdf_module.HTML
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        captured.append(kwargs["string"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf_module, "HTML", spy)
-    return captured
-
-
-def _laid_out_text(html: str) -> str:
-    """All text on the pages as WeasyPrint lays them out (no poppler needed)."""
-    document = pdf_module.HTML(string=html, url_fetcher=pdf_module.FontFilesOnly()).render()
-    texts = []
-    for page in document.pages:
-        stack = [page._page_box]
-        while stack:
-            box = stack.pop()
-            if getattr(box, "text", None):
-                texts.append(box.text)
-            stack.extend(reversed(getattr(box, "children", [])))
-    return " ".join(texts)
-
-
 def test_report_pdf_is_a_tagged_a4_download_with_the_client_number(trajectory, consultant, login, monkeypatch) -> None:
-    captured = _rendered_text(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     report = previous_report(trajectory, summary="Stabiel op wonen.")
     response = login(consultant).get(reverse("progress:report_pdf", kwargs={"pk": report.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     body = response.content
     assert body.startswith(b"%PDF")
-    objects = _pdf_bytes(body)
+    objects = inflated_pdf(body)
     assert b"/StructTreeRoot" in objects
     assert b"/MediaBox [0 0 595.27" in objects  # A4 in points
     assert b"Noto" in objects
-    text = _laid_out_text(captured[0])
+    text = laid_out_text(captured[0])
     assert re.search(rf"(cliëntnummer|client number) {trajectory.client_id}\b", text)
     assert "Stabiel op wonen." in text
     assert "*****" + trajectory.client.bsn[-4:] in text
@@ -289,7 +250,7 @@ def test_names_outside_latin_1_use_the_latin_ext_font(trajectory, consultant, lo
     trajectory.client.last_name = "Łukaszewicz-Şahin"
     trajectory.client.save()
     report = previous_report(trajectory)
-    objects = _pdf_bytes(login(consultant).get(reverse("progress:report_pdf", kwargs={"pk": report.pk})).content)
+    objects = inflated_pdf(login(consultant).get(reverse("progress:report_pdf", kwargs={"pk": report.pk})).content)
     assert b"Noto-Sans-Ext" in objects
     assert b"DejaVu" not in objects
 
@@ -340,7 +301,7 @@ def test_case_discussion_shows_the_stuck_case_on_one_page(trajectory, consultant
 def test_case_discussion_pdf_is_tagged_and_on_record_as_a_print(trajectory, consultant, login) -> None:
     response = login(consultant).get(reverse("progress:case_discussion_pdf", kwargs={"pk": trajectory.pk}))
     assert response.content.startswith(b"%PDF")
-    assert b"/StructTreeRoot" in _pdf_bytes(response.content)
+    assert b"/StructTreeRoot" in inflated_pdf(response.content)
     assert re.fullmatch(
         rf'attachment; filename="[a-z-]+-{trajectory.pk}-\d{{8}}\.pdf"', response["Content-Disposition"]
     )

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import zlib
 from typing import Any
 
 import pytest
@@ -11,10 +10,10 @@ from django.utils import timezone
 
 from koers.measurement.models import Phase
 from koers.measurement.results_views import progress_report_section
-from koers.trajectories import pdf as pdf_module
 from koers.trajectories import report_sections
 from koers.trajectories.models import Trajectory
 from tests import factories
+from tests.helpers import captured_pdf_html, inflated_pdf, laid_out_text
 from tests.measurement_factories import completed_measurement, small_questionnaire
 from tests.trajectory_factories import ProgressReportFactory, TrajectoryFactory
 
@@ -40,29 +39,6 @@ def measured(trajectory: Trajectory) -> Trajectory:
     )
     completed_measurement(trajectory, version, answers={1: 4, 2: 2, 3: 4}, taken_on=TODAY - 30 * DAY)
     return trajectory
-
-
-def captured_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The HTML that pdf.py hands to WeasyPrint."""
-    captured: list[str] = []
-    original = pdf_module.HTML
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        captured.append(kwargs["string"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pdf_module, "HTML", spy)
-    return captured
-
-
-def inflated(body: bytes) -> bytes:
-    parts = [body]
-    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", body, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 def report_pdf_url(trajectory: Trajectory) -> str:
@@ -122,7 +98,7 @@ def test_the_measurement_section_shows_only_what_the_user_may_see(trajectory, ma
 def test_the_report_pdf_holds_the_same_charts_as_the_measurement_page(
     trajectory, consultant, english, monkeypatch
 ) -> None:
-    captured = captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     http = english(consultant)
     response = http.get(report_pdf_url(measured(trajectory)))
     assert response.status_code == 200
@@ -135,22 +111,13 @@ def test_the_report_pdf_holds_the_same_charts_as_the_measurement_page(
     charts_on_page = SVG.findall(page)
     assert len(charts_in_pdf) == 3
     assert charts_in_pdf == charts_on_page
-    assert b"/StructTreeRoot" in inflated(response.content)  # still a tagged PDF
+    assert b"/StructTreeRoot" in inflated_pdf(response.content)  # still a tagged PDF
 
 
 def test_the_report_pdf_lays_out_the_verdict_and_the_data_table(trajectory, consultant, english, monkeypatch) -> None:
-    captured = captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     english(consultant).get(report_pdf_url(measured(trajectory)))
-    document = pdf_module.HTML(string=captured[0], url_fetcher=pdf_module.FontFilesOnly()).render()
-    texts = []
-    for page in document.pages:
-        stack = [page._page_box]
-        while stack:
-            box = stack.pop()
-            if getattr(box, "text", None):
-                texts.append(box.text)
-            stack.extend(reversed(getattr(box, "children", [])))
-    text = " ".join(texts)
+    text = laid_out_text(captured[0])
     assert "Real progress" in text
     assert "Change from the reference point" in text
     assert "Life domains: start and now" in text
@@ -159,9 +126,9 @@ def test_the_report_pdf_lays_out_the_verdict_and_the_data_table(trajectory, cons
 def test_a_report_of_a_trajectory_without_measurements_still_renders(
     trajectory, consultant, english, monkeypatch
 ) -> None:
-    captured = captured_html(monkeypatch)
+    captured = captured_pdf_html(monkeypatch)
     response = english(consultant).get(report_pdf_url(trajectory))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "Effect measurement" not in captured[0]
-    assert b"/StructTreeRoot" in inflated(response.content)
+    assert b"/StructTreeRoot" in inflated_pdf(response.content)
