@@ -69,6 +69,7 @@ REASON_LABELS = {
     "measurement answers entered": _("measurement answers entered"),
     "measurement cancelled": _("measurement cancelled"),
     "measurement link issued": _("personal measurement link issued"),
+    "measurement link letter printed (PDF)": _("letter with the personal measurement link printed (PDF)"),
     "measurement answered through personal link": _("measurement answered by the client through the personal link"),
     "questionnaire version published": _("questionnaire version published"),
     "questionnaire version drafted": _("new questionnaire version drafted"),

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from koers.accounts.decorators import role_required
 from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
+from koers.audit.models import Action
+from koers.audit.services import record_event
 from koers.groupwork.evaluation_pdf import qr_svg
 from koers.measurement.entry_forms import AnswerForm, CreateMeasurementForm, Way
 from koers.measurement.models import Measurement, MeasurementPolicy, MeasurementStatus, Moment
@@ -40,6 +42,7 @@ from koers.measurement.services import (
     submit_by_link,
 )
 from koers.private_links import CLOSED_LINK, UNKNOWN_LINK, link_closed, private
+from koers.trajectories.pdf import pdf_response, render_pdf
 from koers.trajectories.selectors import trajectory_for
 
 ENTRY_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER)
@@ -68,6 +71,27 @@ def _link_page(request: AuthenticatedRequest, measurement: Measurement, issued: 
         "is_open": measurement.status == MeasurementStatus.OPEN,
     }
     return private(render(request, "measurement/entry/link.html", context))
+
+
+PRINT_FIELD = "afdrukken"
+
+
+def _link_letter(request: AuthenticatedRequest, measurement: Measurement, issued: IssuedLink) -> HttpResponse:
+    """A letter with the fresh link and its QR code, for a client who takes the questions home on paper: made only at
+    the moment the link is issued, because the raw token is never stored."""
+    client = measurement.trajectory.client
+    context = {
+        "client": client,
+        "organisation": client.organisation,
+        "issued": issued,
+        "qr_svg": qr_svg(issued.url),
+        "expires_at": timezone.localtime(issued.expires_at),
+    }
+    pdf = render_pdf("measurement/entry/print/link_letter.html", context, request=request)
+    record_event(
+        request.user, Action.PRINT, measurement, client_id=client.pk, reason="measurement link letter printed (PDF)"
+    )
+    return private(pdf_response(pdf, f"meetlink-{measurement.pk}-{timezone.localdate():%Y%m%d}.pdf"))
 
 
 @role_required(*ENTRY_ROLES)
@@ -169,6 +193,8 @@ def measurement_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except NotForClientError:
             messages.error(request, _("This measurement is filled in by the professional: it has no personal link."))
             return redirect("measurement:link", pk=measurement.pk)
+        if PRINT_FIELD in request.POST:
+            return _link_letter(request, measurement, issued)
         return _link_page(request, measurement, issued)
     return _link_page(request, measurement, None)
 

@@ -21,7 +21,13 @@ from koers.measurement.models import (
 )
 from koers.measurement.services import hash_token
 from tests import factories
-from tests.helpers import assert_access_matrix, assert_query_budget
+from tests.helpers import (
+    assert_access_matrix,
+    assert_query_budget,
+    captured_pdf_html,
+    inflated_pdf,
+    laid_out_text,
+)
 from tests.measurement_factories import completed_measurement
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +237,28 @@ def test_a_new_link_replaces_the_old_one(measurement, consultant, login) -> None
     assert first != second
     assert http.get(reverse("measurement:answer", kwargs={"token": first})).status_code == 410
     assert http.get(reverse("measurement:answer", kwargs={"token": second})).status_code == 200
+
+
+def test_a_link_letter_is_a_tagged_pdf_with_the_fresh_link_and_is_logged(
+    measurement, consultant, login, monkeypatch
+) -> None:
+    """Paper for a client who answers at home: the letter holds the link issued at that moment, and that link works."""
+    html = captured_pdf_html(monkeypatch)
+    url = reverse("measurement:link", kwargs={"pk": measurement.pk})
+    response = login(consultant).post(url, {"afdrukken": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert measurement.trajectory.client.last_name not in response["Content-Disposition"]
+    assert b"/StructTreeRoot" in inflated_pdf(response.content)
+    token = re.search(r"/m/([A-Za-z0-9_-]+)/", html[0]).group(1)
+    text = laid_out_text(html[0])
+    assert measurement.trajectory.client.full_name in text
+    assert token[:20] in text.replace(" ", "")
+    assert login(consultant).get(reverse("measurement:answer", kwargs={"token": token})).status_code == 200
+    assert AuditEvent.objects.filter(
+        action=Action.PRINT, reason="measurement link letter printed (PDF)", client_id=measurement.trajectory.client_id
+    ).exists()
 
 
 def test_a_professionals_measurement_has_no_link(measurement, consultant, login) -> None:
