@@ -45,7 +45,7 @@ from koers.principles.models import PrincipleSnapshot
 from koers.trajectories.models import IgmFactor, LifeDomain, Trajectory
 
 BATCH_SIZE = 2_000
-INTERVAL = timedelta(weeks=13)  # the policy's default interval; also the caseload's "measurement due" period
+INTERVAL = timedelta(weeks=MeasurementPolicy().interval_weeks)  # the default policy; also the "measurement due" period
 # Per size: the share of open trajectories measured besides the demo consultant's caseload and group participants,
 # and the share of finished group runs whose participants were measured before and after (the demo trainer's always).
 # The small demo measures everyone, as its policy asks (an unmeasured trajectory shows "measurement due"); the large
@@ -57,7 +57,7 @@ OVERDUE_SHARE = 0.12  # measured trajectories whose latest measurement is due an
 PROFESSIONAL_SHARE = 0.2  # measurements entered by the consultant in a conversation
 COURSES = (("stable", 0.55), ("improving", 0.32), ("declining", 0.13))
 ITEM_NOISE = 0.45  # spread of one answer around its scale's level
-GROUP_WINDOW_DAYS = 42  # MeasurementPolicy.group_window_days
+GROUP_WINDOW_DAYS = MeasurementPolicy().group_window_days  # the demo keeps the default policy
 DEMO_BASELINE_CLIENTS = 3
 
 # Scale keys in STARTER_SCALES order: the dossier's IGM factors, then its life domains.

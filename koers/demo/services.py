@@ -99,7 +99,7 @@ from koers.demo.plans import (
     TrajectoryPlan,
     aware,
 )
-from koers.principles.services import record_snapshots
+from koers.principles.services import month_ends, record_snapshots
 from koers.trajectories.models import (
     Goal,
     GoalStatus,
@@ -677,7 +677,7 @@ def _write(
     if loud:
         loud("Metingen", measurement_counts["measurements"], measurement_counts["measurements"])
     # The principles audit's trend needs history: the last months' ends, counted on today's dossiers.
-    snapshots = sum(record_snapshots(organisation, day) for day in _month_ends(today, SNAPSHOT_MONTHS))
+    snapshots = sum(record_snapshots(organisation, day) for day in month_ends(today, SNAPSHOT_MONTHS))
 
     counts = {
         "municipalities": len(municipalities),
@@ -1193,16 +1193,6 @@ def _write_dossier_chunk(
     counts["goals"] += len(top) + len(steps)
     counts["instruments"] += len(created) + plain
     counts["reports"] += len(reports)
-
-
-def _month_ends(today: date, count: int) -> list[date]:
-    """The last days of the ``count`` months before this one, oldest first."""
-    ends = []
-    end = today.replace(day=1) - timedelta(days=1)
-    for _ in range(count):
-        ends.append(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    return ends[::-1]
 
 
 def _offsets(chunk: list[TrajectoryPlan], attribute: str) -> list[int]:

@@ -21,9 +21,9 @@ from koers.audit.models import Action
 from koers.audit.services import record_event
 from koers.groupwork.evaluation_pdf import qr_svg
 from koers.measurement.entry_forms import AnswerForm, CreateMeasurementForm, Way
-from koers.measurement.models import Measurement, MeasurementPolicy, MeasurementStatus, Moment
+from koers.measurement.models import Measurement, MeasurementStatus, Moment
 from koers.measurement.schedule import MomentStatus, measurement_schedule, next_moment
-from koers.measurement.selectors import items_of, latest_link, measurement_for
+from koers.measurement.selectors import items_of, latest_link, measurement_for, policy_of
 from koers.measurement.services import (
     IssuedLink,
     LinkClosedError,
@@ -99,8 +99,7 @@ def measurement_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Plans a measurement at one of the trajectory's moments; the planned moments are listed with their status."""
     trajectory = trajectory_for(request.user, pk, reason="measurement form")
     today = timezone.localdate()
-    organisation_id = trajectory.client.organisation_id
-    policy = MeasurementPolicy.objects.filter(organisation_id=organisation_id).first() or MeasurementPolicy()
+    policy = policy_of(trajectory.client.organisation_id)
     measurements = list(
         trajectory.measurements.filter(status__in=(MeasurementStatus.OPEN, MeasurementStatus.COMPLETED)).order_by(
             "created_at", "pk"

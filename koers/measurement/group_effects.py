@@ -51,8 +51,9 @@ from koers.groupwork.models import (
 )
 from koers.measurement import stats
 from koers.measurement.models import MeasurementPolicy, MeasurementStatus, Questionnaire, Scale, ScaleScore
+from koers.measurement.selectors import policy_of
 
-DEFAULT_WINDOW_DAYS = 42
+DEFAULT_WINDOW_DAYS = MeasurementPolicy().group_window_days
 MIN_GROUP_SIZE = stats.MIN_GROUP_SIZE
 # Roles that see the effects of every run and programme of their organisation; a trainer sees those of own runs.
 # Not planners: DOMAIN.md §2 gives them the logistics of group work, no outcome data.
@@ -162,12 +163,7 @@ def programme_for_effects(user: Any, pk: int) -> Programme | None:
 
 
 def window_days(organisation_id: int) -> int:
-    days = (
-        MeasurementPolicy.objects.filter(organisation_id=organisation_id)
-        .values_list("group_window_days", flat=True)
-        .first()
-    )
-    return DEFAULT_WINDOW_DAYS if days is None else days
+    return policy_of(organisation_id).group_window_days
 
 
 def run_spans(runs: QuerySet[GroupRun]) -> dict[int, RunSpan]:

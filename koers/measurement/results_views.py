@@ -12,7 +12,7 @@ from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
 from koers.measurement.results import trajectory_results
 from koers.measurement.schedule import measurement_schedule
-from koers.measurement.services import policy_of
+from koers.measurement.selectors import policy_of
 from koers.trajectories.models import Trajectory
 from koers.trajectories.selectors import trajectory_for
 

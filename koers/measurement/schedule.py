@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koers.measurement.models import Measurement, MeasurementPolicy, MeasurementStatus, Moment
+from koers.measurement.selectors import policy_of
 from koers.trajectories.models import Trajectory
 
 # A planned interim or end measurement counts as due this many days before its date (the start one from the start).
@@ -138,8 +139,7 @@ def measurement_schedule(
     ``policy`` and ``measurements`` (the trajectory's) save their queries when the caller has them already.
     """
     if policy is None:
-        organisation_id = trajectory.client.organisation_id
-        policy = MeasurementPolicy.objects.filter(organisation_id=organisation_id).first() or MeasurementPolicy()
+        policy = policy_of(trajectory.client.organisation_id)
     plans = planned_moments(
         trajectory.started_on,
         trajectory.ended_on,

@@ -20,8 +20,14 @@ from django.http import Http404
 from koers.access.scoping import scope
 from koers.audit.models import Action
 from koers.audit.services import record_event
-from koers.measurement.models import Item, Measurement, MeasurementLink, MeasurementStatus, Moment
+from koers.measurement.models import Item, Measurement, MeasurementLink, MeasurementPolicy, MeasurementStatus, Moment
 from koers.trajectories.models import Trajectory
+
+
+def policy_of(organisation_id: int) -> MeasurementPolicy:
+    """The organisation's measurement policy; the defaults (unsaved) when it has none."""
+    policy = MeasurementPolicy.objects.filter(organisation_id=organisation_id).first()
+    return policy or MeasurementPolicy(organisation_id=organisation_id)
 
 
 def measurement_for(user: Any, pk: int, *, reason: str) -> Measurement:

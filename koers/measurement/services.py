@@ -40,6 +40,7 @@ from koers.measurement.models import (
     VersionStatus,
 )
 from koers.measurement.scoring import ItemRule, scale_scores
+from koers.measurement.selectors import policy_of
 from koers.trajectories.models import Trajectory
 
 # Questionnaire versions -----------------------------------------------------------------------------------------
@@ -199,15 +200,9 @@ class InvalidAnswersError(ValueError):
         self.item_ids = item_ids
 
 
-def policy_of(organisation_id: int) -> MeasurementPolicy:
-    """The organisation's measurement policy; the defaults (unsaved) when it has none."""
-    policy = MeasurementPolicy.objects.filter(organisation_id=organisation_id).first()
-    return policy or MeasurementPolicy(organisation_id=organisation_id)
-
-
 def current_version(organisation_id: int) -> QuestionnaireVersion:
     """The published version of the organisation's measurement questionnaire."""
-    return published_version(MeasurementPolicy.objects.filter(organisation_id=organisation_id).first())
+    return published_version(policy_of(organisation_id))
 
 
 def published_version(policy: MeasurementPolicy | None) -> QuestionnaireVersion:
