@@ -3,7 +3,7 @@
 Generates N valid rows (fictitious BSNs in the 999 block, passing the eleven test) as CSV and XLSX in a temporary
 folder, then times on a scratch database: the first CSV import (every row new), the same file again (every row
 unchanged), a file in which every row changed, and the XLSX file into a second organisation (every row new).
-Each figure is upload (storing the file) plus the import run, as the background runner would do it.
+Each figure is upload (storing the file) plus the import run, as the task worker would do it.
 
 Without DATABASE_URL it uses a fresh SQLite file in a temporary folder. With DATABASE_URL (PostgreSQL) it migrates
 that database and works in two organisations of its own, removed again at the end with the temporary folder

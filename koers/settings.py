@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "koers.accounts",
     "koers.access",
     "koers.audit",
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "koers.placement",
     "koers.caseload",
     "koers.imports",
+    "koers.reporting",
     "koers.demo",
     "koers.home",
 ]
@@ -211,10 +214,23 @@ AXES_CLIENT_IP_CALLABLE = "koers.audit.client_ip.client_ip"
 KOERS_API_TOKEN_DAYS = int(os.environ.get("KOERS_API_TOKEN_DAYS", 30))
 OTP_TOTP_ISSUER = os.environ.get("KOERS_OTP_ISSUER", "Koers")
 
-# Client import (koers/imports): run inline instead of in a background thread (tests, CI), and upload limits.
-KOERS_IMPORT_SYNC = env_bool("KOERS_IMPORT_SYNC", default=False)
-# Placement proposals (koers/placement): solve inline instead of in a background thread (tests).
-KOERS_PLACEMENT_SYNC = env_bool("KOERS_PLACEMENT_SYNC", default=False)
+# Background work (imports, placement proposals, report exports) runs as Django tasks (ADR 0012), queued in the
+# database. KOERS_TASK_WORKER says who runs them: "embedded" (a worker thread inside the web process, the default
+# outside production), "external" (`manage.py db_worker` as its own service, the production default) or
+# "immediate" (inline in the request: tests).
+KOERS_TASK_WORKER = os.environ.get("KOERS_TASK_WORKER", "external" if PRODUCTION else "embedded")
+if KOERS_TASK_WORKER not in {"embedded", "external", "immediate"}:
+    raise ImproperlyConfigured("KOERS_TASK_WORKER must be 'embedded', 'external' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if KOERS_TASK_WORKER == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 KOERS_IMPORT_MAX_BYTES = int(os.environ.get("KOERS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 KOERS_IMPORT_MAX_ROWS = int(os.environ.get("KOERS_IMPORT_MAX_ROWS", 100_000))
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("koers.principles.urls")),
     path("", include("koers.caseload.urls")),
     path("", include("koers.imports.urls")),
+    path("", include("koers.reporting.urls")),
     path("api/", include("koers.api.urls")),
     path("beheer/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

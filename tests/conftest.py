@@ -1,10 +1,11 @@
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client as HttpClient
+from django.test import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,6 +38,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             pytest.fail(f"{CHROMIUM} is missing and browser tests are required (apt-get install -y chromium)")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_immediately() -> Iterator[None]:
+    """Background tasks run inline, once the transaction commits (``django_capture_on_commit_callbacks(execute=True)``
+    in a ``django_db`` test). Settings are read before any conftest, so an environment variable set here would come
+    too late; overriding sends ``setting_changed``, on which django-tasks drops its cached backends."""
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    with override_settings(KOERS_TASK_WORKER="immediate", TASKS=immediate):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -83,6 +83,18 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class OnePerOrganisationAdmin(OrganisationScopedAdmin):
+    """Settings an organisation has once (thresholds, cost assumptions): added once, then changed."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if not super().has_add_permission(request):
+            return False
+        if request.user.is_superuser:
+            return True
+        organisation_id: Any = getattr(request.user, "organisation_id", None)
+        return not self.model._default_manager.filter(organisation_id=organisation_id).exists()
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 1

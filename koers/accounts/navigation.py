@@ -35,6 +35,7 @@ NAVIGATION = [
     NavItem(_("Absences"), "groupwork:absences", frozenset({Role.CONSULTANT})),
     NavItem(_("My evaluations"), "groupwork:my_evaluations", frozenset({Role.CONSULTANT, Role.TRAINER})),
     NavItem(_("Group programmes"), "groupwork:catalogue", None),
+    NavItem(_("Reports"), "reporting:index", frozenset({Role.TEAM_MANAGER, Role.POLICY})),
     NavItem(_("Research export"), "measurement:research_export", frozenset({Role.POLICY})),
     NavItem(_("Access log"), "clients:access_log", frozenset({Role.PRIVACY_OFFICER})),
     NavItem(_("Client import"), "imports:list", frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})),

@@ -89,4 +89,27 @@ def reason_label(reason: str) -> str:
         return ngettext(
             "research export (pseudonymised): %(rows)d row", "research export (pseudonymised): %(rows)d rows", rows
         ) % {"rows": rows}
+    report = re.fullmatch(
+        r"report (viewed|export requested|export downloaded): (financier|management)"
+        r"(?: \((xlsx|csv|pdf)\))?(?:, municipality (.+))?, (\S+) to (\S+)",
+        reason,
+    )
+    if report:
+        return _report_label(*report.groups())
     return str(REASON_LABELS.get(reason, reason))
+
+
+REPORT_EVENTS = {
+    "viewed": _("report viewed"),
+    "export requested": _("report export requested"),
+    "export downloaded": _("report export downloaded"),
+}
+REPORT_KINDS = {"financier": _("financier report"), "management": _("management report")}
+
+
+def _report_label(
+    what: str, kind: str, export_format: str | None, municipality: str | None, start: str, end: str
+) -> str:
+    subject = f"{REPORT_KINDS[kind]} ({export_format.upper()})" if export_format else str(REPORT_KINDS[kind])
+    where = f", {municipality}" if municipality else ""
+    return f"{REPORT_EVENTS[what]}: {subject}{where}, {start} – {end}"

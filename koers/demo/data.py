@@ -26,10 +26,18 @@ class SizeSpec:
     administrators: int
     privacy_officers: int
     rooms_per_location: int
-    runs: int
+    runs: int  # runs starting from ``history_days`` ago up to RUN_AHEAD_DAYS ahead
+    history_days: int
+    earlier_trajectory_share: float  # of clients with an open trajectory: also an ended one before it
+    ended_only_share: float  # of clients without an open trajectory: an ended one
+    # Whether clients take part in runs with a trajectory that has since ended: needed for a history of years, in
+    # which most participants of the first runs have moved on (and their outflow counts in the financier report).
+    ended_in_groups: bool
+    snapshot_months: int  # month ends with a principles snapshot, for the audit's trend
 
 
-# small: about 1,000 clients and 30 staff; large: 40,000 clients and about 390 staff.
+# small: about 1,000 clients and 30 staff, group work of the last nine months; large: 40,000 clients and about 390
+# staff, with three years of group work and the outflow of those years, so reports over years have data behind them.
 SIZES: dict[str, SizeSpec] = {
     "small": SizeSpec(
         clients=1_000,
@@ -43,6 +51,11 @@ SIZES: dict[str, SizeSpec] = {
         privacy_officers=1,
         rooms_per_location=3,
         runs=30,
+        history_days=270,
+        earlier_trajectory_share=0.15,
+        ended_only_share=0.20,
+        ended_in_groups=False,
+        snapshot_months=6,
     ),
     "large": SizeSpec(
         clients=40_000,
@@ -55,7 +68,12 @@ SIZES: dict[str, SizeSpec] = {
         administrators=3,
         privacy_officers=1,
         rooms_per_location=5,
-        runs=600,
+        runs=2_700,
+        history_days=1_095,
+        earlier_trajectory_share=0.20,
+        ended_only_share=0.40,
+        ended_in_groups=True,
+        snapshot_months=12,
     ),
 }
 
@@ -655,8 +673,7 @@ AGE_BANDS: tuple[tuple[int, int, float], ...] = ((18, 26, 0.10), (27, 44, 0.38),
 BSN_PREFIX = "999"
 BSN_BLOCK = (0, 90_000)  # the five digits after the prefix, 00000-89999
 
-# Runs start between nine months ago and three months ahead.
-RUN_WINDOW_DAYS = (-270, 90)
+RUN_AHEAD_DAYS = 90  # the last runs start up to three months ahead
 CANCELLED_SHARE = 0.05
 DAYPARTS = ("morning", "afternoon")
 
@@ -730,8 +747,6 @@ GROUP_PROGRAMME_RESULTS = ("Alle bijeenkomsten bijgewoond", "Past het geleerde t
 UNSPECIFIED_WEEKS = 16  # planned duration of an instrument whose catalogue entry has no usual duration
 
 TRAJECTORY_SHARE = 0.70  # clients of other consultants with an open trajectory
-EARLIER_TRAJECTORY_SHARE = 0.15  # of clients with an open trajectory: also an ended one before it
-ENDED_ONLY_SHARE = 0.20  # of clients without an open trajectory: an ended one
 OUTFLOW_SHARES = (
     ("work_part_time", 0.22),
     ("work_full_time", 0.13),

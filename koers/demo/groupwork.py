@@ -70,7 +70,7 @@ from koers.demo.data import (
     PROTOCOL_DEVIATION_SHARE,
     PROTOCOL_DEVIATIONS,
     ROOMS_PER_LOCATION,
-    RUN_WINDOW_DAYS,
+    RUN_AHEAD_DAYS,
     SCREENED_NOTE,
     SCREENED_SUPPORT_NOTE,
     SCREENED_VARIANT_NOTE,
@@ -131,6 +131,8 @@ SCORE_WEIGHTS = ((1, 3, 8, 12, 6), (1, 2, 5, 12, 10), (0, 1, 3, 10, 16))
 MAX_GROUP_REFERRALS = 3  # group referrals per client in the demo, the mandatory workshop included
 MIN_WAITING = 6  # waiting referrals per programme, also at the smallest size
 RECENT_DAYS = 14  # absences and hand-offs younger than this are often not yet acknowledged
+AFTER_RUN_DAYS = 21  # a trajectory that has ended ran on past its runs' hand-offs and evaluations
+WAITING_LIST_BASIS_DAYS = 270  # the runs started since then (and the coming ones) set the waiting lists' length
 
 
 # --- In-memory plan -------------------------------------------------------------------------------------------
@@ -362,7 +364,8 @@ def plan_runs(
     """Past, current and upcoming runs with their session dates, a room and trainers, booked without conflicts."""
     run_count = max(len(PROGRAMMES) * 2, round(spec.runs * client_count / spec.clients))
     slug_index = {p.slug: i for i, p in enumerate(PROGRAMMES)}
-    holidays = holidays_from(date(today.year - 1, 1, 1), years=3)
+    first_year = min(today.year - 1, (today - timedelta(days=spec.history_days)).year)
+    holidays = holidays_from(date(first_year, 1, 1), years=today.year + 2 - first_year)
     planners = [i for i, s in enumerate(staff) if Role.PLANNER in s.roles]
 
     def new_run(programme: int, municipality: int, start: date, variant: str = "", anchor: str = "") -> RunPlan:
@@ -397,7 +400,8 @@ def plan_runs(
     programme_weights = [p.run_weight for p in PROGRAMMES]
     for _ in range(max(0, run_count - len(anchors) - len(others))):
         chosen = rng.choices(range(len(PROGRAMMES)), weights=programme_weights)[0]
-        others.append(new_run(chosen, municipality(), today + timedelta(days=rng.randint(*RUN_WINDOW_DAYS))))
+        where = municipality()
+        others.append(new_run(chosen, where, today + timedelta(days=rng.randint(-spec.history_days, RUN_AHEAD_DAYS))))
     others.sort(key=lambda plan: (plan.start_date, plan.programme, plan.municipality))
     runs = anchors + others
 
@@ -550,12 +554,14 @@ class _Planner:
         clients: list[ClientPlan],
         dossiers: list[TrajectoryPlan],
         instrument_types: Sequence[str],
+        spec: SizeSpec,
         rng: random.Random,
         today: date,
         now: datetime,
     ) -> None:
         self.runs, self.staff, self.clients, self.dossiers = runs, staff, clients, dossiers
         self.instrument_types = {name: index for index, name in enumerate(instrument_types)}
+        self.history_days = spec.history_days
         self.rng, self.today, self.now = rng, today, now
         self.referrals: list[ReferralPlan] = []
         self.planners = [i for i, s in enumerate(staff) if Role.PLANNER in s.roles]
@@ -563,9 +569,11 @@ class _Planner:
             i for i, s in enumerate(staff) if s.username == DEMO_BY_ROLE[Role.CONSULTANT].username
         )
         self.kinds = [frozenset(kind for kind, _, _ in client.flags) for client in clients]
-        self.open_trajectory: dict[int, int] = {
-            plan.client: index for index, plan in enumerate(dossiers) if plan.ended_on is None and not plan.no_action
-        }
+        # Per client the trajectories a referral may come from: the open one, and ended ones when the size says so.
+        self.trajectories: dict[int, list[int]] = {}
+        for index, plan in enumerate(dossiers):
+            if not plan.no_action and (plan.ended_on is None or spec.ended_in_groups):
+                self.trajectories.setdefault(plan.client, []).append(index)
         self.referred: set[tuple[int, int]] = set()  # (client, programme)
         self.demo_absence = False
         self.referral_count: dict[int, int] = defaultdict(int)
@@ -573,7 +581,7 @@ class _Planner:
         self.screenings: dict[tuple[frozenset[str], int], Screening] = {}
         self.pools: dict[tuple[int, int, str], list[int]] = defaultdict(list)
         self.blocked: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for client_index in sorted(self.open_trajectory):
+        for client_index in sorted(self.trajectories):
             municipality = clients[client_index].municipality
             for programme in range(len(PROGRAMMES)):
                 result = self.screening(client_index, programme)
@@ -594,13 +602,19 @@ class _Planner:
 
     # --- Drawing clients ---
 
-    def may_refer(self, client: int, programme: int, referred_on: date) -> bool:
-        trajectory = self.open_trajectory.get(client)
-        if trajectory is None or (client, programme) in self.referred:
+    def trajectory_for(self, client: int, referred_on: date, until: date) -> int | None:
+        """The client's trajectory that was open on ``referred_on`` and still is on ``until``: a referral, its run
+        and what follows it lie within one trajectory."""
+        for index in self.trajectories.get(client, ()):
+            plan = self.dossiers[index]
+            if plan.started_on <= referred_on and (plan.ended_on is None or until < plan.ended_on):
+                return index
+        return None
+
+    def may_refer(self, client: int, programme: int, referred_on: date, until: date) -> bool:
+        if (client, programme) in self.referred or self.referral_count[client] >= MAX_GROUP_REFERRALS:
             return False
-        if self.referral_count[client] >= MAX_GROUP_REFERRALS:
-            return False
-        return self.dossiers[trajectory].started_on <= referred_on
+        return self.trajectory_for(client, referred_on, until) is not None
 
     def draw(self, pool: list[int], accept: Callable[[int], bool]) -> int | None:
         """A random client from ``pool`` that ``accept`` takes; taken clients leave the pool."""
@@ -617,9 +631,10 @@ class _Planner:
 
     # --- Referrals ---
 
-    def new_referral(self, client: int, programme: int, referred_on: date, run: int | None = None) -> int:
+    def new_referral(self, client: int, programme: int, referred_on: date, until: date, run: int | None = None) -> int:
         spec = PROGRAMMES[programme]
-        trajectory_index = self.open_trajectory[client]
+        trajectory_index = self.trajectory_for(client, referred_on, until)
+        assert trajectory_index is not None  # drawn by may_refer
         trajectory = self.dossiers[trajectory_index]
         result = self.screening(client, programme)
         goals = [i for i, (_, _, status, _) in enumerate(trajectory.goals) if status == GoalStatus.OPEN]
@@ -716,6 +731,7 @@ class _Planner:
             horizon = 35 if spec.is_mandatory else 100
             target = round(run.size * max(0.0 if spec.is_mandatory else 0.4, min(1.0, 1 - (ahead - 10) / horizon)))
         slot = f"{WEEKDAY_CODES[run.dates[0].weekday()]}_{run.daypart}"
+        until = run.dates[-1] + timedelta(days=AFTER_RUN_DAYS)
         pool = self.pools[(run.municipality, run.programme, run.variant)]
         demo_quota = min(3, target) if run.for_demo_trainer else 0
         joined: list[tuple[int, int]] = []  # (client, session index)
@@ -730,7 +746,7 @@ class _Planner:
                 availability = self.clients[client].availability
                 return (
                     (not availability or slot in availability)
-                    and self.may_refer(client, run.programme, referred_on)
+                    and self.may_refer(client, run.programme, referred_on, until)
                     and not days & self.busy[client]
                 )
 
@@ -748,11 +764,13 @@ class _Planner:
                 break
             self.busy[client] |= days
             joined.append((client, join_at))
-            self.place(index, run, client, join_at, timeline)
+            self.place(index, run, client, join_at, timeline, until)
 
-    def place(self, index: int, run: RunPlan, client: int, join_at: int, timeline: tuple[date, date, date]) -> None:
+    def place(
+        self, index: int, run: RunPlan, client: int, join_at: int, timeline: tuple[date, date, date], until: date
+    ) -> None:
         referred, screened, placed = timeline
-        referral_index = self.new_referral(client, run.programme, referred, run=index)
+        referral_index = self.new_referral(client, run.programme, referred, until, run=index)
         referral = self.referrals[referral_index]
         self.step(referral, S.WAITING, screened, self.planner(), self.screened_note(referral), hour=11)
         self.step(
@@ -967,8 +985,10 @@ class _Planner:
         """Waiting, screening, withdrawn and declined referrals per programme, and the history of cancelled runs."""
         runs_per_programme: dict[int, int] = defaultdict(int)
         participants: dict[int, int] = defaultdict(int)
+        basis = self.today - timedelta(days=WAITING_LIST_BASIS_DAYS)
         for run in self.runs:
-            runs_per_programme[run.programme] += 1
+            if run.start_date >= basis:
+                runs_per_programme[run.programme] += 1
             participants[run.programme] += len(run.participations)
         self.demo_referrals()
         for programme, spec in enumerate(PROGRAMMES):
@@ -990,21 +1010,23 @@ class _Planner:
     def municipality(self) -> int:
         return MUNICIPALITY.draw(self.rng)
 
-    def eligible(self, programme: int, municipality: int, referred_on: date, only: int | None = None) -> int | None:
-        """A client of the municipality who passes screening for the programme (any variant); with ``only``, a
-        client of that consultant."""
+    def eligible(
+        self, programme: int, municipality: int, referred_on: date, until: date, only: int | None = None
+    ) -> int | None:
+        """A client of the municipality who passes screening for the programme (any variant) and is in a
+        trajectory from ``referred_on`` until ``until``; with ``only``, a client of that consultant."""
         pools = [self.pools[(municipality, programme, variant)] for variant in Variant.values]
         pools = [pool for pool in pools if pool]
         if not pools:
             return None
         if only is not None:
             own = [c for pool in pools for c in pool if self.clients[c].consultant == only]
-            client = self.draw(own, lambda c: self.may_refer(c, programme, referred_on))
+            client = self.draw(own, lambda c: self.may_refer(c, programme, referred_on, until))
             if client is not None:
                 next(pool for pool in pools if client in pool).remove(client)
             return client
         pool = self.rng.choices(pools, weights=[len(pool) for pool in pools])[0]
-        return self.draw(pool, lambda c: self.may_refer(c, programme, referred_on))
+        return self.draw(pool, lambda c: self.may_refer(c, programme, referred_on, until))
 
     def waited(self, spec: ProgrammeSpec) -> date:
         rng = self.rng
@@ -1017,26 +1039,27 @@ class _Planner:
         self, programme: int, municipality: int, only: int | None = None, referred: date | None = None
     ) -> None:
         referred = referred or self.waited(PROGRAMMES[programme])
-        client = self.eligible(programme, municipality, referred, only)
+        client = self.eligible(programme, municipality, referred, self.today, only)
         if client is None:
             return
-        referral = self.referrals[self.new_referral(client, programme, referred)]
+        referral = self.referrals[self.new_referral(client, programme, referred, self.today)]
         screened = min(referred + timedelta(days=self.rng.randint(0, 5)), self.today)
         self.step(referral, S.WAITING, screened, self.planner(), self.screened_note(referral), hour=11)
 
     def screening_referral(self, programme: int, municipality: int, only: int | None = None) -> None:
         referred = self.today - timedelta(days=self.rng.randint(0, 3))
-        client = self.eligible(programme, municipality, referred, only)
+        client = self.eligible(programme, municipality, referred, self.today, only)
         if client is not None:
-            self.new_referral(client, programme, referred)
+            self.new_referral(client, programme, referred, self.today)
 
     def withdrawn_referral(self, programme: int, municipality: int, only: int | None = None) -> None:
         rng = self.rng
-        referred = self.today - timedelta(days=rng.randint(30, 330))
-        client = self.eligible(programme, municipality, referred, only)
+        referred = self.today - timedelta(days=rng.randint(30, max(330, self.history_days)))
+        until = min(referred + timedelta(days=65), self.today)  # withdrawn by then
+        client = self.eligible(programme, municipality, referred, until, only)
         if client is None:
             return
-        referral = self.referrals[self.new_referral(client, programme, referred)]
+        referral = self.referrals[self.new_referral(client, programme, referred, until)]
         screened = referred + timedelta(days=rng.randint(0, 5))
         self.step(referral, S.WAITING, screened, self.planner(), self.screened_note(referral), hour=11)
         withdrawn = min(screened + timedelta(days=rng.randint(7, 60)), self.today)
@@ -1047,21 +1070,22 @@ class _Planner:
     ) -> bool:
         """Screening turns down a client with a contra-indication of the programme (or, rarely, another misfit)."""
         rng = self.rng
-        referred = self.today - timedelta(days=rng.randint(5, 300))
+        referred = self.today - timedelta(days=rng.randint(5, max(300, self.history_days)))
+        until = min(referred + timedelta(days=95), self.today)  # declined by then
         if contra_indicated:
             candidates = [
                 c
                 for c in self.blocked[(municipality, programme)]
                 if (only is None or self.clients[c].consultant == only)
             ]
-            client = self.draw(candidates, lambda c: self.may_refer(c, programme, referred))
+            client = self.draw(candidates, lambda c: self.may_refer(c, programme, referred, until))
             if client is not None:
                 self.blocked[(municipality, programme)].remove(client)
         else:
-            client = self.eligible(programme, municipality, referred, only)
+            client = self.eligible(programme, municipality, referred, until, only)
         if client is None:
             return False
-        referral = self.referrals[self.new_referral(client, programme, referred)]
+        referral = self.referrals[self.new_referral(client, programme, referred, until)]
         screened = referred + timedelta(days=rng.randint(0, 5))
         if contra_indicated:
             self.step(referral, S.DECLINED, screened, self.planner(), CONTRA_INDICATION_DECLINE, hour=11)
@@ -1165,13 +1189,14 @@ def plan_group_work(
     clients: list[ClientPlan],
     dossiers: list[TrajectoryPlan],
     instrument_types: Sequence[str],
+    spec: SizeSpec,
     rng: random.Random,
     today: date,
     now: datetime,
 ) -> GroupWorkPlan:
     """The referrals and what happened in the runs so far; adds the referrals' instruments to the dossiers, each of
     the type in ``instrument_types`` (the catalogue, by name) that bears the programme's name."""
-    planner = _Planner(runs, staff, clients, dossiers, instrument_types, rng, today, now)
+    planner = _Planner(runs, staff, clients, dossiers, instrument_types, spec, rng, today, now)
     planner.fill()
     planner.waiting_lists()
     planner.instruments()

@@ -50,8 +50,8 @@ INTERVAL = timedelta(weeks=MeasurementPolicy().interval_weeks)  # the default po
 # and the share of finished group runs whose participants were measured before and after (the demo trainer's always).
 # The small demo measures everyone, as its policy asks (an unmeasured trajectory shows "measurement due"); the large
 # one, for benchmarks, a part to keep seeding fast.
-MEASURED_SHARE = {"small": 1.0, "large": 0.06}
-MEASURED_RUN_SHARE = {"small": 1.0, "large": 0.25}
+MEASURED_SHARE = {"small": 1.0, "large": 0.03}
+MEASURED_RUN_SHARE = {"small": 1.0, "large": 0.06}
 BASELINE_SHARE = 0.25  # measured trajectories that start with a baseline phase, when an instrument allows one
 OVERDUE_SHARE = 0.12  # measured trajectories whose latest measurement is due and still open
 PROFESSIONAL_SHARE = 0.2  # measurements entered by the consultant in a conversation

@@ -47,8 +47,6 @@ from koers.demo.data import (
     DEMO_CONSULTANT_CASELOAD,
     DEMO_ORGANISATION_NAME,
     DEMO_TRAINER_PROGRAMMES,
-    EARLIER_TRAJECTORY_SHARE,
-    ENDED_ONLY_SHARE,
     FAKER_LOCALES,
     FLAG_NOTES,
     FLAG_SHARES,
@@ -119,7 +117,6 @@ from koers.trajectories.models import (
 )
 
 BATCH_SIZE = 2_000
-SNAPSHOT_MONTHS = 6
 PROGRESS_EVERY = 10_000
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -195,13 +192,14 @@ def seed_demo(
     client_plans = _plan_clients(layout, rng, fakers, now)
     _plan_client_details(client_plans, random.Random(f"koers-demo-details-{seed}"))
     runs = groupwork.plan_runs(spec, client_count, layout.staff, rng, today)
-    dossiers = _plan_dossiers(client_plans, layout.staff, random.Random(f"koers-demo-dossiers-{seed}"), today)
+    dossiers = _plan_dossiers(client_plans, layout.staff, spec, random.Random(f"koers-demo-dossiers-{seed}"), today)
     group_work = groupwork.plan_group_work(
         runs,
         layout.staff,
         client_plans,
         dossiers,
         [entry.name for entry in _catalogue()],
+        spec,
         random.Random(f"koers-demo-groupwork-{seed}"),
         today,
         now,
@@ -676,8 +674,10 @@ def _write(
     )
     if loud:
         loud("Metingen", measurement_counts["measurements"], measurement_counts["measurements"])
-    # The principles audit's trend needs history: the last months' ends, counted on today's dossiers.
-    snapshots = sum(record_snapshots(organisation, day) for day in month_ends(today, SNAPSHOT_MONTHS))
+    # The principles audit's trend needs history: the last months' ends, counted on today's dossiers. Statistics
+    # first: planned for empty tables, each month's count takes half a minute on the large demo instead of a second.
+    _refresh_planner_statistics()
+    snapshots = sum(record_snapshots(organisation, day) for day in month_ends(today, spec.snapshot_months))
 
     counts = {
         "municipalities": len(municipalities),
@@ -744,27 +744,29 @@ FORCED_INTENTS = (
 
 
 def _plan_dossiers(
-    clients: list[ClientPlan], staff: list[StaffPlan], rng: random.Random, today: date
+    clients: list[ClientPlan], staff: list[StaffPlan], spec: SizeSpec, rng: random.Random, today: date
 ) -> list[TrajectoryPlan]:
-    """Every client of the demo consultant and most others have an open trajectory; some have an ended one."""
+    """Every client of the demo consultant and most others have an open trajectory; some have an ended one, which
+    ended within the group-work history shown (a year and a half at least). Open ones started up to three years
+    ago, or a year before the history starts, so that its first runs find participants."""
     demo = next(i for i, s in enumerate(staff) if s.username == DEMO_BY_ROLE[Role.CONSULTANT].username)
     catalogue = _catalogue()
     forced = list(FORCED_INTENTS)
     plans: list[TrajectoryPlan] = []
     for index, client in enumerate(clients):
         if client.consultant == demo or rng.random() < TRAJECTORY_SHARE:
-            started = today - timedelta(days=rng.randint(30, 1095))
+            started = today - timedelta(days=rng.randint(30, max(1095, spec.history_days + 365)))
             intents = _draw_intents(rng)
             if client.consultant == demo and forced:
                 intents = forced.pop(0)
                 started = today - timedelta(days=rng.randint(200, 700))
-            if rng.random() < EARLIER_TRAJECTORY_SHARE:
+            if rng.random() < spec.earlier_trajectory_share:
                 ended = started - timedelta(days=rng.randint(1, 120))
                 earlier = ended - timedelta(days=rng.randint(90, 720))
                 plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, earlier, ended, Intents()))
             plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, started, None, intents, today))
-        elif rng.random() < ENDED_ONLY_SHARE:
-            ended = today - timedelta(days=rng.randint(7, 540))
+        elif rng.random() < spec.ended_only_share:
+            ended = today - timedelta(days=rng.randint(7, max(540, spec.history_days)))
             started = ended - timedelta(days=rng.randint(90, 720))
             plans.append(_plan_trajectory(rng, catalogue, index, client.consultant, started, ended, Intents()))
     return plans

@@ -83,7 +83,7 @@ def _field_name(attname: str) -> str:
 
 
 def create_import(user: Any, *, file_name: str, content: bytes, file_format: str) -> ClientImport:
-    """Store an upload as a queued import, with its audit event; :func:`start_import` then runs it."""
+    """Store an upload as a queued import, with its audit event; the view then queues ``tasks.run_import_task``."""
     organisation_id = user.organisation_id
     ctx = context.current()
     with transaction.atomic():
@@ -116,7 +116,7 @@ def _fail_stale_imports(organisation_id: int) -> None:
 
 
 def run_import(import_id: int) -> None:
-    """Process one queued import from start to end. Plain and synchronous: the runner decides where it runs.
+    """Process one queued import from start to end. Plain and synchronous: a task worker runs it.
 
     Safe to call twice: only the call that moves the import from queued to running does the work.
     """

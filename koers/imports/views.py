@@ -12,12 +12,13 @@ from koers.accounts.roles import Role
 from koers.accounts.types import AuthenticatedRequest
 from koers.audit.models import Action
 from koers.audit.services import record_event
+from koers.background import enqueue
 from koers.imports.columns import COLUMNS
 from koers.imports.forms import ImportUploadForm
 from koers.imports.models import ClientImport
-from koers.imports.runner import start_import
 from koers.imports.selectors import rejections, visible_imports
 from koers.imports.services import ImportBusyError, create_import
+from koers.imports.tasks import run_import_task
 from koers.pagination import query_prefix
 
 IMPORT_ROLES = (Role.ADMINISTRATOR, Role.TEAM_MANAGER)
@@ -46,7 +47,7 @@ def import_new(request: AuthenticatedRequest) -> HttpResponse:
         except ImportBusyError:
             form.add_error(None, _("Another import is still running. Wait until it is done, then upload again."))
         else:
-            start_import(job.pk)
+            enqueue(run_import_task, job.pk)
             return redirect("imports:detail", pk=job.pk)
     return render(request, "imports/import_form.html", {"form": form, "columns": COLUMNS})
 

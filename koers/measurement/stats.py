@@ -165,9 +165,17 @@ class PrePost:
 
 
 def pre_post(
-    pre: Sequence[float], post: Sequence[float], *, higher_is_better: bool = True, min_n: int = MIN_GROUP_SIZE
+    pre: Sequence[float],
+    post: Sequence[float],
+    *,
+    higher_is_better: bool = True,
+    min_n: int = MIN_GROUP_SIZE,
+    significance: bool = True,
 ) -> PrePost | NotEnoughMeasurements:
     """Paired pre/post effect; ``pre[i]`` and ``post[i]`` belong to the same person.
+
+    ``significance=False`` skips the two tests (t, p_t and p_wilcoxon are None): reports that show only the effect
+    size and its interval spend most of their time in them otherwise.
 
     With D = post − pre and s_av = √((s_pre² + s_post²) / 2) (sample SDs, n − 1):
 
@@ -208,15 +216,16 @@ def pre_post(
     var_diff = float(diff.var(ddof=1))
     covariance = float(np.cov(x, y, ddof=1)[0, 1])
 
+    t: float | None = None
+    p_t: float | None = None
+    d_z = 0.0
     if math.sqrt(var_diff) > noise:
         d_z = sign * mean_change / math.sqrt(var_diff)
-        paired = scipy_stats.ttest_1samp(diff, 0.0)
-        t: float | None = sign * float(paired.statistic)
-        p_t: float | None = float(paired.pvalue)
-    else:
-        d_z, t, p_t = 0.0, None, None
+        if significance:
+            paired = scipy_stats.ttest_1samp(diff, 0.0)
+            t, p_t = sign * float(paired.statistic), float(paired.pvalue)
 
-    p_wilcoxon = _wilcoxon_p(diff) if np.any(diff != 0) else None
+    p_wilcoxon = _wilcoxon_p(diff) if significance and np.any(diff != 0) else None
 
     var_av = (var_pre + var_post) / 2
     standardised = math.sqrt(var_av) > noise

@@ -11,12 +11,12 @@ import logging
 import time
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koers.background import enqueue
 from koers.groupwork.models import Programme, ReferralStatus
 from koers.groupwork.placement_services import PlacementRefusedError, PlacementWarnings, place_referral
 from koers.placement import adapter, baseline, check, explain, rules, solver
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT_S = 20
 PROGRESS_EVERY_S = 0.5
-# Stored in English and translated on display (``reasons.stage_text``): the thread has no reader's language.
+# Stored in English and translated on display (``reasons.stage_text``): the worker has no reader's language.
 FAILED_MESSAGE = gettext_noop("The proposal could not be computed because of an unexpected error. Try again later.")
 FIGURES = (
     "placed",
@@ -53,8 +53,8 @@ def request_proposal(
     """Create a proposal for the programme's waiting list and start computing it (after the commit).
 
     The same request while one is still being computed (a double click, or a colleague at the same moment) gets that
-    one: each proposal costs a solver thread for up to its time limit."""
-    from koers.placement.runner import start_proposal  # the runner imports this module
+    one: each proposal keeps the worker busy for up to its time limit."""
+    from koers.placement.tasks import run_proposal_task  # here: the task module imports this one
 
     wanted = {str(referral): int(run) for referral, run in (pinned or {}).items()}
     being_made = PlacementProposal.objects.filter(
@@ -75,11 +75,7 @@ def request_proposal(
         time_limit_s=DEFAULT_TIME_LIMIT_S,
         stage=gettext_noop("Waiting to start"),
     )
-    if getattr(settings, "KOERS_PLACEMENT_SYNC", False):
-        start_proposal(proposal.pk)
-        proposal.refresh_from_db()
-    else:  # the background thread must find the proposal committed
-        transaction.on_commit(lambda: start_proposal(proposal.pk))
+    enqueue(run_proposal_task, proposal.pk)
     return proposal
 
 

@@ -42,8 +42,8 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def _segments(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
-    """Runs of consecutive points; a missing month splits the line."""
+def segments(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive points; a missing value (a month without figures) splits the line."""
     runs: list[list[tuple[float, float]]] = [[]]
     for point in points:
         if point is None:
@@ -88,7 +88,7 @@ def _panel(index: int, series: ShareSeries, month_labels: Sequence[str]) -> str:
             f'fill="{SUBTLE}">{escape(month_labels[-1])}</text>'
         )
     points = [None if value is None else (x(i), y(value)) for i, value in enumerate(series.values)]
-    for run in _segments(points):
+    for run in segments(points):
         parts.append(
             f'<polyline class="koers-chart__line" fill="none" stroke="{INK}" stroke-width="2" stroke-linejoin="round" '
             f'points="{" ".join(f"{_fmt(px)},{_fmt(py)}" for px, py in run)}"/>'

@@ -14,6 +14,7 @@ from koers.groupwork.models import EvaluationInvite
 from koers.measurement.models import Measurement
 from koers.measurement.services import issue_link
 from koers.placement.models import PlacementProposal, ProposalLine
+from koers.reporting.models import ReportExport
 from tests import factories
 from tests import groupwork_factories as gw
 from tests.helpers import assert_access_matrix
@@ -180,6 +181,12 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "principles:trajectory#own": ("traj", only({C: 200, TM: 404})),
     "principles:trajectory#other": ("other_traj", only({C: 404, TM: 404})),
     "principles:team": (None, only({TM: 200})),
+    "reporting:index": (None, only({TM: 200, PO: 200})),
+    "reporting:financier": (None, only({TM: 200, PO: 200})),
+    "reporting:management": (None, only({TM: 200, PO: 200})),
+    "reporting:export": (None, only({}, otherwise=405)),
+    "reporting:export_status": ("report_export", only({TM: 404, PO: 200})),
+    "reporting:export_download": ("report_export", only({TM: 404, PO: 200})),
     "measurement:create#own": ("traj", only({C: 200, TM: 404})),
     "measurement:create#other": ("other_traj", only({C: 404, TM: 404})),
     "measurement:enter#own": ("open_measurement", only({C: 200, TM: 404})),
@@ -329,7 +336,21 @@ def world(role_users, municipality):
         for t in (traj, other_traj)
     )
     measurement_token = issue_link(role_users[C], open_measurement).token
+    report_export = ReportExport.objects.create(
+        organisation=municipality.organisation,
+        requested_by=role_users[PO],
+        kind="management",
+        export_format="csv",
+        parameters={"start": "2026-01-01", "end": "2026-06-30", "language": "nl"},
+        title="Management report",
+        status="done",
+        content=b"x",
+        filename="x.csv",
+        content_type="text/csv",
+        size=1,
+    )
     return {
+        "report_export": {"pk": report_export.pk},
         "open_measurement": {"pk": open_measurement.pk},
         "other_open_measurement": {"pk": other_open_measurement.pk},
         "measurement_token": {"token": measurement_token},

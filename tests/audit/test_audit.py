@@ -32,3 +32,18 @@ def test_fixed_reasons_are_translated_and_free_text_is_kept() -> None:
         assert reason_label("client detail") == "cliëntdossier"
         assert reason_label("dossier opened: klacht van cliënt") == "dossier geopend: klacht van cliënt"
         assert reason_label("iets anders") == "iets anders"
+
+
+def test_report_reasons_are_labelled_with_their_subject_kept() -> None:
+    with translation.override("en"):
+        assert (
+            reason_label(
+                "report export downloaded: financier (xlsx), municipality Lekkerwaard, 2026-01-01 to 2026-06-30"
+            )
+            == "report export downloaded: financier report (XLSX), Lekkerwaard, 2026-01-01 – 2026-06-30"
+        )
+        assert reason_label("report viewed: management, 2026-01-01 to 2026-06-30") == (
+            "report viewed: management report, 2026-01-01 – 2026-06-30"
+        )
+        # Something that only looks like it is free text, shown as written.
+        assert reason_label("report viewed: budget, 2026") == "report viewed: budget, 2026"

@@ -1,8 +1,9 @@
 """Issue 5's journey in a real browser: the planner asks for a placement proposal from a waiting list, pins one
 placement, asks again around it, and accepts; axe checks the waiting list, the progress page and the proposal pages.
 
-Proposals are computed inline (``KOERS_PLACEMENT_SYNC``), so the progress page is shown with a proposal that is
-still running, written directly; the test then finishes it and sees the page reload by itself.
+Proposals are computed inline (tests run tasks immediately, and this test's requests commit), so the progress page
+is shown with a proposal that is still running, written directly; the test then finishes it and sees the page reload
+by itself.
 """
 
 from typing import Any
@@ -30,9 +31,8 @@ def click_and_wait(page: Page, selector: str) -> None:
 
 
 def test_planner_proposes_pins_reruns_and_accepts(
-    live_server, page, browser_login, make_user, municipality, axe, settings
+    live_server, page, browser_login, make_user, municipality, axe
 ) -> None:
-    settings.KOERS_PLACEMENT_SYNC = True
     organisation = municipality.organisation
     planner, consultant = make_user(Role.PLANNER), make_user(Role.CONSULTANT)
     programme, _other_planner = programme_with_planner(organisation, name="Sollicitatietraining", max_size=3)

@@ -9,11 +9,6 @@ from koers.imports.services import create_import, run_import
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _imports_run_inline(settings) -> None:
-    settings.KOERS_IMPORT_SYNC = True
-
-
 @pytest.fixture
 def municipality(organisation) -> Municipality:
     return factories.MunicipalityFactory(organisation=organisation, name="Lekkerwaard", cbs_code="GM9901")

@@ -74,9 +74,12 @@ def upload(http, name: str, content: bytes):
     return http.post(reverse("imports:new"), {"file": SimpleUploadedFile(name, content)})
 
 
-def test_uploading_a_csv_runs_the_import_and_shows_the_result(role_users, login, municipality, consultant) -> None:
+def test_uploading_a_csv_runs_the_import_and_shows_the_result(
+    role_users, login, municipality, consultant, django_capture_on_commit_callbacks
+) -> None:
     http = login(role_users[Role.TEAM_MANAGER])
-    response = upload(http, "export.csv", csv_bytes([row(1), row(2, bsn="123456789")]))
+    with django_capture_on_commit_callbacks(execute=True):  # the import task is queued once the upload is committed
+        response = upload(http, "export.csv", csv_bytes([row(1), row(2, bsn="123456789")]))
     job = ClientImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
@@ -89,13 +92,14 @@ def test_uploading_a_csv_runs_the_import_and_shows_the_result(role_users, login,
     assert Client.objects.filter(bsn=bsn(1)).exists()
 
 
-def test_uploading_an_xlsx(role_users, login, municipality, consultant) -> None:
+def test_uploading_an_xlsx(role_users, login, municipality, consultant, django_capture_on_commit_callbacks) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.append(["bsn", "voornaam", "achternaam", "gemeente"])
     workbook.active.append([int(bsn(1)), "Jan", "Jansen", "Lekkerwaard"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = upload(login(role_users[Role.ADMINISTRATOR]), "export.xlsx", buffer.getvalue())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(login(role_users[Role.ADMINISTRATOR]), "export.xlsx", buffer.getvalue())
     assert response.status_code == 302
     assert ClientImport.objects.get().created_count == 1
 

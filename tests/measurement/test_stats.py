@@ -227,6 +227,16 @@ def test_pre_post_reproduces_lakens_paired_example():
     assert round(result.value, 3) == 1.029
 
 
+def test_pre_post_without_significance_gives_the_same_effect_and_no_p_values():
+    full = pre_post(MOVIE_2, MOVIE_1)
+    lean = pre_post(MOVIE_2, MOVIE_1, significance=False)
+
+    assert isinstance(full, PrePost)
+    assert isinstance(lean, PrePost)
+    assert (lean.t, lean.p_t, lean.p_wilcoxon) == (None, None, None)
+    assert (lean.hedges_g, lean.ci_low, lean.ci_high, lean.d_z) == (full.hedges_g, full.ci_low, full.ci_high, full.d_z)
+
+
 def test_pre_post_confidence_interval_by_hand_for_lakens_data():
     # Sums of squares of the movie data: pre 8.1, post 6.1, cross products 5.1, differences 4.0; n = 10.
     var_pre, var_post, covariance, var_diff, n = 8.1 / 9, 6.1 / 9, 5.1 / 9, 4.0 / 9, 10

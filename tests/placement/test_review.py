@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from koers.groupwork.models import GroupRun, Participation, Programme, ReferralStatus
-from koers.placement import runner, services
+from koers.placement import services
 from koers.placement.models import LineStatus, PlacementProposal, ProposalLine, ProposalStatus
+from koers.placement.tasks import ProposalFailedError, run_proposal_task
 from tests.placement.test_views import done_proposal, waiting_clients
 from tests.placement_factories import programme_with_planner, run
 
@@ -121,22 +122,20 @@ def test_a_failed_line_update_undoes_the_placement(proposal, planner, monkeypatc
 
 
 @pytest.fixture
-def in_background(settings, monkeypatch) -> list[int]:
-    """The embedded mode: the proposal is computed after the commit, by a thread this test does not start."""
-    settings.KOERS_PLACEMENT_SYNC = False
-    started: list[int] = []
-    monkeypatch.setattr(runner, "start_proposal", started.append)
-    return started
+def in_background(monkeypatch) -> list[int]:
+    """The proposals queued for the worker, which this test does not run."""
+    queued: list[int] = []
+    monkeypatch.setattr(services, "enqueue", lambda task, proposal_id: queued.append(proposal_id))
+    return queued
 
 
 def test_asking_twice_quickly_opens_the_proposal_already_being_made(
-    programme, planner, make_user, login, in_background, django_capture_on_commit_callbacks
+    programme, planner, make_user, login, in_background
 ) -> None:
-    """A double click (or a colleague at the same moment) must not start a second solver thread for the same list."""
+    """A double click (or a colleague at the same moment) must not queue a second solver run for the same list."""
     url = reverse("placement:request", kwargs={"programme_pk": programme.pk})
-    with django_capture_on_commit_callbacks(execute=True):
-        first = login(planner).post(url)
-        second = login(make_user("planner")).post(url)
+    first = login(planner).post(url)
+    second = login(make_user("planner")).post(url)
 
     proposal = PlacementProposal.objects.get()
     assert first["Location"] == second["Location"] == reverse("placement:proposal", kwargs={"pk": proposal.pk})
@@ -166,22 +165,19 @@ def test_a_rerun_with_other_pins_is_a_new_proposal(proposal, planner, in_backgro
     assert unpinned != pinned
 
 
-def test_the_background_thread_ends_a_failing_proposal_and_lets_no_exception_escape(
-    programme, planner, in_background, monkeypatch
-) -> None:
+def test_a_failing_proposal_fails_its_task_without_personal_data(programme, planner, in_background, monkeypatch):
     proposal = services.request_proposal(programme, planner)
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom with a client name in it")
 
     monkeypatch.setattr(services.adapter, "build_instance", broken)
-    closed: list[bool] = []
-    monkeypatch.setattr(runner.connections, "close_all", lambda: closed.append(True))
 
-    runner._run_in_thread(proposal.pk)  # the body of the thread, run here
-    runner._run_in_thread(proposal.pk)  # a second start finds it claimed and does nothing
+    with pytest.raises(ProposalFailedError) as failure:
+        run_proposal_task.call(proposal.pk)  # what the worker does
 
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.FAILED
     assert "client name" not in proposal.error
-    assert closed == [True, True]
+    assert "client name" not in str(failure.value)
+    assert failure.value.__context__ is None, "the task result's traceback must not carry the original error"

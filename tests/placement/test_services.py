@@ -1,5 +1,7 @@
 """Proposals end to end: request → computed → lines; accept in part; refusals; re-run with pins; access; audit."""
 
+from collections.abc import Callable
+
 import pytest
 from django.http import Http404
 from django.utils import translation
@@ -18,9 +20,17 @@ from tests.placement_factories import programme_with_planner, run, waiting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def inline(settings) -> None:
-    settings.KOERS_PLACEMENT_SYNC = True
+@pytest.fixture
+def computed(django_capture_on_commit_callbacks) -> Callable[..., PlacementProposal]:
+    """Ask for a proposal and let its task run, as the worker does once the request is committed."""
+
+    def ask(programme, planner, **kwargs) -> PlacementProposal:
+        with django_capture_on_commit_callbacks(execute=True):
+            proposal = services.request_proposal(programme, planner, **kwargs)
+        proposal.refresh_from_db()
+        return proposal
+
+    return ask
 
 
 @pytest.fixture
@@ -37,10 +47,10 @@ def lines_by_referral(proposal: PlacementProposal) -> dict:
     return {line.referral_id: line for line in proposal.lines.all()}
 
 
-def test_a_requested_proposal_is_computed_with_lines_reasons_and_figures(setting) -> None:
+def test_a_requested_proposal_is_computed_with_lines_reasons_and_figures(computed, setting) -> None:
     programme, planner, first, second, _referrals = setting
 
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
 
     assert proposal.status == ProposalStatus.DONE
     assert proposal.progress == 100
@@ -62,9 +72,9 @@ def test_a_requested_proposal_is_computed_with_lines_reasons_and_figures(setting
     assert (changes[first].proposed, changes[second].proposed, changes[first].starts) == (2, 1, True)
 
 
-def test_accepting_part_places_through_place_referral_and_audits(setting) -> None:
+def test_accepting_part_places_through_place_referral_and_audits(computed, setting) -> None:
     programme, planner, first, _second, referrals = setting
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
     line = lines_by_referral(proposal)[referrals[0].pk]
 
     accepted = services.accept_lines(proposal, [line.pk], planner)
@@ -81,9 +91,9 @@ def test_accepting_part_places_through_place_referral_and_audits(setting) -> Non
     assert set(others.values_list("status", flat=True)) == {LineStatus.PROPOSED}
 
 
-def test_a_place_taken_meanwhile_refuses_that_line_and_the_rest_goes_on(setting, municipality) -> None:
+def test_a_place_taken_meanwhile_refuses_that_line_and_the_rest_goes_on(computed, setting, municipality) -> None:
     programme, planner, first, _second, referrals = setting
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
     newcomer = waiting(programme, municipality, referrals[0].referred_by, days_ago=40)
     place_referral(newcomer, first, planner)
     lines = lines_by_referral(proposal)
@@ -107,15 +117,17 @@ def test_a_place_taken_meanwhile_refuses_that_line_and_the_rest_goes_on(setting,
     assert Participation.objects.filter(group_run=first).count() == 2
 
 
-def test_a_rerun_keeps_the_pinned_lines(setting) -> None:
+def test_a_rerun_keeps_the_pinned_lines(computed, setting, django_capture_on_commit_callbacks) -> None:
     programme, planner, first, second, referrals = setting
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
     # fix the longest waiter in the later run: the re-run must keep it and fill the first run with the others
     line = lines_by_referral(proposal)[referrals[0].pk]
     line.group_run = second
     line.save()
 
-    rerun = services.rerun_with_pins(proposal, [line.pk], planner)
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = services.rerun_with_pins(proposal, [line.pk], planner)
+    rerun.refresh_from_db()
 
     assert rerun.previous == proposal
     assert rerun.pinned == {str(referrals[0].pk): second.pk}
@@ -126,23 +138,23 @@ def test_a_rerun_keeps_the_pinned_lines(setting) -> None:
     assert {lines[r.pk].group_run for r in referrals[1:]} == {first}
 
 
-def test_a_failing_solver_ends_the_proposal_as_failed_without_details(setting, monkeypatch) -> None:
+def test_a_failing_solver_ends_the_proposal_as_failed_without_details(computed, setting, monkeypatch) -> None:
     programme, planner, *_ = setting
 
     def broken(*args, **kwargs):
         raise RuntimeError("client Jansen exploded")
 
     monkeypatch.setattr(services.solver, "solve", broken)
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
 
     assert proposal.status == ProposalStatus.FAILED
     assert proposal.error == services.FAILED_MESSAGE
     assert not proposal.lines.exists()
 
 
-def test_only_the_organisations_planners_see_and_act_on_a_proposal(setting, organisation) -> None:
+def test_only_the_organisations_planners_see_and_act_on_a_proposal(computed, setting, organisation) -> None:
     programme, planner, *_ = setting
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
     manager = UserFactory(organisation=organisation, roles=["team_manager"])
     stranger = UserFactory(organisation=OrganisationFactory(name="Ander Werkbedrijf"), roles=["planner"])
     consultant = UserFactory(organisation=organisation, roles=["consultant"])
@@ -154,9 +166,9 @@ def test_only_the_organisations_planners_see_and_act_on_a_proposal(setting, orga
             proposal_for(outsider, proposal.pk)
 
 
-def test_a_line_shows_the_planner_name_number_and_reason_only(setting) -> None:
+def test_a_line_shows_the_planner_name_number_and_reason_only(computed, setting) -> None:
     programme, planner, _first, _second, referrals = setting
-    proposal = services.request_proposal(programme, planner)
+    proposal = computed(programme, planner)
     views = [line_view(line) for line in proposal_lines(proposal)]
     assert {v.client_number for v in views} == {r.client_id for r in referrals}
     assert {v.client_name for v in views} == {r.client.full_name for r in referrals}

@@ -1,7 +1,6 @@
 """The planner's proposal pages: request, progress, the proposal itself, accepting and re-running with pins."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -40,11 +39,6 @@ FIGURES = {
 def in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def solve_inline(settings: Any) -> None:
-    settings.KOERS_PLACEMENT_SYNC = True
 
 
 @pytest.fixture
@@ -129,11 +123,12 @@ def test_the_request_page_explains_and_lists_earlier_proposals(programme, planne
 
 
 def test_asking_for_a_proposal_computes_it_and_opens_its_page(
-    programme, group_run, planner, municipality, consultant, login
+    programme, group_run, planner, municipality, consultant, login, django_capture_on_commit_callbacks
 ) -> None:
     first, second = waiting_clients(programme, municipality, consultant, 2)
     http = login(planner)
-    response = http.post(reverse("placement:request", kwargs={"programme_pk": programme.pk}))
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the request is committed
+        response = http.post(reverse("placement:request", kwargs={"programme_pk": programme.pk}))
     proposal = PlacementProposal.objects.get(programme=programme)
     assert response.status_code == 302
     assert response["Location"] == page_url(proposal)
@@ -407,15 +402,18 @@ def test_an_unfinished_proposal_cannot_be_accepted_or_rerun(programme, planner, 
 # Re-running with pins
 
 
-def test_rerun_keeps_the_pinned_placements(programme, planner, group_run, municipality, consultant, login) -> None:
+def test_rerun_keeps_the_pinned_placements(
+    programme, planner, group_run, municipality, consultant, login, django_capture_on_commit_callbacks
+) -> None:
     later = run(programme, in_days=28)
     pinned, free = waiting_clients(programme, municipality, consultant, 2)
     proposal = done_proposal(programme, planner, [(pinned, later), (free, group_run)])
     pinned_line = proposal.lines.get(referral=pinned)
     shown = list(proposal.lines.values_list("pk", flat=True))
-    response = login(planner).post(
-        reverse("placement:rerun", kwargs={"pk": proposal.pk}), {"pin": [pinned_line.pk], "shown": shown}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(planner).post(
+            reverse("placement:rerun", kwargs={"pk": proposal.pk}), {"pin": [pinned_line.pk], "shown": shown}
+        )
     new = PlacementProposal.objects.exclude(pk=proposal.pk).get()
     assert response["Location"] == page_url(new)
     assert new.previous == proposal
