@@ -31,10 +31,8 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -752,7 +750,8 @@ class FinancierReport:
         """Per programme: the runs in which the municipality's clients started in the period, with all their sessions
         that were not cancelled (also those after the period), the trainer hours of those sessions from the time
         model (switching included), and the municipality's share of those hours: per session and trainer, the
-        municipality's participations in the run over all participations (two queries)."""
+        municipality's participations in the run over all participations (three queries; the last two grouped by
+        run, so their rows grow with the runs of the period, not with sessions or participants)."""
         runs = self.referrals().filter(self._in_period("started_on")).values("group_run_id")
         sessions = Session.objects.filter(group_run__in=runs, is_cancelled=False)
         run_counts = {
@@ -761,31 +760,35 @@ class FinancierReport:
             .annotate(runs=Count("group_run", distinct=True), sessions=Count("pk"))
             .order_by()
         }
-        per_run = Participation.objects.filter(group_run=OuterRef("group_run_id")).order_by().values("group_run")
-        ours = per_run.filter(self._clients("client__")).annotate(n=Count("pk")).values("n")
-        everyone = per_run.annotate(n=Count("pk")).values("n")
-        municipality_share = Cast(Coalesce(Subquery(ours), 0), FloatField()) / Cast(
-            NullIf(Subquery(everyone), 0), FloatField()
-        )
+        shares = {
+            row["group_run_id"]: row["ours"] / row["everyone"]
+            for row in Participation.objects.filter(group_run__in=runs)
+            .values("group_run_id")
+            .annotate(ours=Count("pk", filter=self._clients("client__")), everyone=Count("pk"))
+            .order_by()
+            if row["everyone"]
+        }
         slots = (
             sessions.filter(group_run__trainers__isnull=False)
             .values(
+                "group_run_id",
                 "starts_at",
                 "ends_at",
                 programme_id=F("group_run__programme_id"),
                 switching=Coalesce("group_run__trainers__trainer_profile__switching_minutes", 0),
             )
-            .annotate(weight=Sum(municipality_share))
+            .annotate(trainer_sessions=Count("pk"))
             .order_by()
         )
         attributed: dict[int, Decimal] = defaultdict(Decimal)
-        for slot in slots:
+        for slot in slots:  # one per run, session time and trainer's switching time: bounded by the runs
             programme = self.programmes[slot["programme_id"]]
             minutes = (slot["ends_at"].hour * 60 + slot["ends_at"].minute) - (
                 slot["starts_at"].hour * 60 + slot["starts_at"].minute
             )
             per_session = session_hours(programme.time_model(), minutes, slot["switching"])
-            attributed[programme.pk] += per_session * Decimal(str(round(slot["weight"] or 0, 9)))
+            weight = shares.get(slot["group_run_id"], 0.0) * slot["trainer_sessions"]
+            attributed[programme.pk] += per_session * Decimal(str(round(weight, 9)))
         return {
             programme_id: HoursRow(programme_id, runs, count, attributed[programme_id].quantize(HOUR))
             for programme_id, (runs, count) in run_counts.items()

@@ -217,7 +217,7 @@ def test_query_count_does_not_grow_with_the_data(fin_data: FinData) -> None:
         fin_data.measure(participation.client, 3, 4, run="A")
     fin_data.programmes["delta"] = ProgrammeFactory(organisation=fin_data.organisation, name="Delta")
     fin_data.referral(fin_data.client(), "delta", datetime.date(2026, 2, 1))
-    assert _queries(fin_data) == before == 17
+    assert _queries(fin_data) == before == 18
 
 
 def test_percentile_is_the_first_value_reaching_the_fraction() -> None:
