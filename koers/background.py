@@ -23,6 +23,8 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks.base import Task
 from django_tasks_db.management.commands.db_worker import Worker
 
+from koers.audit.sealer import seal_every
+
 logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_S = 1.0  # how long an idle embedded worker waits before looking for a task again
@@ -32,6 +34,8 @@ _lock = threading.Lock()
 _wanted = False  # this process is a web process in embedded mode (inherited by a forked child, whose thread is gone)
 _worker: Worker | None = None
 _thread: threading.Thread | None = None
+_sealer_stop = threading.Event()
+_sealer: threading.Thread | None = None
 
 
 def enqueue(task: Task[..., Any], *args: Any) -> None:
@@ -71,17 +75,33 @@ def start_embedded_worker() -> None:
         )
         _thread = threading.Thread(target=_run, args=(_worker,), name="koers-task-worker", daemon=True)
         _thread.start()
+        _start_sealer()
+
+
+def _start_sealer() -> None:
+    """The log sealer rides along with the embedded worker: one per web process, every few seconds (ADR 0014)."""
+    global _sealer
+    if _sealer is not None and _sealer.is_alive():
+        return
+    _sealer_stop.clear()
+    _sealer = threading.Thread(
+        target=seal_every, args=(settings.KOERS_LOG_SEAL_SECONDS, _sealer_stop), name="koers-log-sealer", daemon=True
+    )
+    _sealer.start()
 
 
 def stop_embedded_worker(timeout: float = 10.0) -> None:
     """Let the thread finish its current task and end (tests; the process's own exit needs no call)."""
-    global _wanted, _worker, _thread
+    global _wanted, _worker, _thread, _sealer
     with _lock:
-        worker, thread = _worker, _thread
-        _wanted, _worker, _thread = False, None, None
+        worker, thread, sealer = _worker, _thread, _sealer
+        _wanted, _worker, _thread, _sealer = False, None, None, None
+    _sealer_stop.set()
     if worker is not None and thread is not None:
         worker.running = False
         thread.join(timeout)
+    if sealer is not None:
+        sealer.join(timeout)
 
 
 def _run(worker: Worker) -> None:

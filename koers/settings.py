@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "koers.caseload",
     "koers.imports",
     "koers.reporting",
+    "koers.retention",
     "koers.demo",
     "koers.home",
 ]
@@ -100,15 +101,18 @@ MIDDLEWARE = [
     "koers.audit.middleware.RequestIdMiddleware",
     "koers.audit.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "koers.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koers.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "koers.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "koers.accounts.middleware.SessionLifetimeMiddleware",
     "koers.accounts.middleware.RequireVerifiedLoginMiddleware",
+    "koers.clients.middleware.ProcessingRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -152,7 +156,7 @@ else:
             # import or placement thread) wait for each other up to ``timeout`` seconds instead of failing with
             # "database is locked" when a reading transaction tries to start writing.
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -238,6 +242,17 @@ KOERS_IMPORT_MAX_ROWS = int(os.environ.get("KOERS_IMPORT_MAX_ROWS", 100_000))
 KOERS_SITE_URL = os.environ.get("KOERS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 KOERS_REMINDER_DAYS = int(os.environ.get("KOERS_REMINDER_DAYS", 2))
 
+# Trust (issue 8): the municipality's register of processing activities (AVG art. 30), which every processing-log line
+# points into, and the key that turns a client id into the pseudonym the processing log carries.
+KOERS_PROCESSING_REGISTER = (
+    os.environ.get("KOERS_PROCESSING_REGISTER", "https://verwerkingsregister.example.nl/koers/").rstrip("/") + "/"
+)
+KOERS_PSEUDONYM_KEY = os.environ.get("KOERS_PSEUDONYM_KEY", "") or f"pseudonym:{SECRET_KEY}"
+# Seconds between sealing rounds of the audit and processing-log hash chains (ADR 0014).
+KOERS_LOG_SEAL_SECONDS = float(os.environ.get("KOERS_LOG_SEAL_SECONDS", 10))
+# AVG art. 15 access export: the names of the staff who consulted a dossier only if the privacy officer (FG) decides so.
+KOERS_ACCESS_EXPORT_NAMES = env_bool("KOERS_ACCESS_EXPORT_NAMES", default=False)
+
 LANGUAGE_CODE = "nl"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -269,7 +284,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "koers.request_limits.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
@@ -326,6 +341,42 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Hardening (issue 8, SECURITY.md items 43 and 46) ------------------------------------------------------------------
+# Rate-limit counters live in a cache that every web worker shares: a database table (made by migration accounts 0002).
+CACHES = {"default": {"BACKEND": "koers.ratelimits.CountingDatabaseCache", "LOCATION": "koers_cache"}}
+# Limits as "count/period" (s, m, h or d, optionally with a multiplier: "10/10m"). Login and personal links count per
+# address, the second factor per user and address, search and reports per user; the API per user or address.
+KOERS_RATELIMIT_ENABLE = env_bool("KOERS_RATELIMIT_ENABLE", default=True)
+KOERS_RATELIMITS = {
+    "login": os.environ.get("KOERS_RATE_LOGIN", "30/m"),
+    "second_factor": os.environ.get("KOERS_RATE_SECOND_FACTOR", "10/10m"),
+    "personal_link": os.environ.get("KOERS_RATE_PERSONAL_LINK", "60/10m"),
+    "client_search": os.environ.get("KOERS_RATE_CLIENT_SEARCH", "60/m"),
+    "report": os.environ.get("KOERS_RATE_REPORT", "60/h"),
+}
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_THROTTLE_CLASSES": (
+            ["koers.ratelimits.UserThrottle", "koers.ratelimits.AnonThrottle"] if KOERS_RATELIMIT_ENABLE else []
+        ),
+        "DEFAULT_THROTTLE_RATES": {
+            "user": os.environ.get("KOERS_RATE_API_USER", "2000/h"),
+            "anon": os.environ.get("KOERS_RATE_API_ANON", "100/h"),
+        },
+        "EXCEPTION_HANDLER": "koers.errors.api_exception_handler",
+    }
+)
+# Request sizes: form bodies, number of fields, file size kept in memory (larger goes to a temporary file). Bodies
+# above the limit get 413 before they are read; the import upload allows KOERS_IMPORT_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KOERS_MAX_BODY_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("KOERS_MAX_FIELDS", 2000))
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+KOERS_API_MAX_PAGE_SIZE = int(os.environ.get("KOERS_API_MAX_PAGE_SIZE", 100))
+# The contact for reporting a vulnerability (RFC 9116 /.well-known/security.txt; none published without one).
+KOERS_SECURITY_CONTACT = os.environ.get("KOERS_SECURITY_CONTACT", "" if PRODUCTION else "mailto:security@localhost")
+KOERS_SECURITY_POLICY = os.environ.get("KOERS_SECURITY_POLICY", "")
+# -------------------------------------------------------------------------------------------------------------------
+
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 EMAIL_BACKEND = os.environ.get(
@@ -340,11 +391,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=PRODUCTION)
 EMAIL_TIMEOUT = 30
 
+# Every log line names its request id, the reference that error pages show (SECURITY.md item 44).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "koers.errors.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOERS_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from koers import health
+from koers import health, well_known
 
 urlpatterns = [
     path("", include("koers.home.urls")),
@@ -17,9 +17,17 @@ urlpatterns = [
     path("", include("koers.caseload.urls")),
     path("", include("koers.imports.urls")),
     path("", include("koers.reporting.urls")),
+    path("", include("koers.retention.urls")),
     path("api/", include("koers.api.urls")),
     path("beheer/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    path(".well-known/security.txt", well_known.security_txt, name="security-txt"),
 ]
+
+# Error pages without detail, with the request id as reference (koers/errors.py).
+handler400 = "koers.errors.bad_request"
+handler403 = "koers.errors.permission_denied"
+handler404 = "koers.errors.page_not_found"
+handler500 = "koers.errors.server_error"

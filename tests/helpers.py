@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
+from koers import pdf as pdf_module
 from koers.accounts.models import User
-from koers.trajectories import pdf as pdf_module
 
 
 def assert_access_matrix(

@@ -53,3 +53,17 @@ def test_demo_mode_cannot_be_switched_on_in_production() -> None:
         env={**PRODUCTION_ENV, "KOERS_DEMO_MODE": "1"},
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_embedded_sqlite_is_durable_and_waits_for_the_write_lock(tmp_path) -> None:
+    """WAL with synchronous=FULL: an acknowledged commit survives a power cut (SECURITY.md item 91)."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA synchronous').fetchone()[0], "
+        "connection.settings_dict['OPTIONS']['transaction_mode'])",
+        env={"KOERS_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["wal", "2", "IMMEDIATE"]  # 2 is FULL

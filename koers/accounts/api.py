@@ -1,8 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from koers.api.schema import ErrorDocumentingSchema
 
 
 class MeSerializer(serializers.Serializer):
@@ -15,6 +17,7 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema(responses=MeSerializer, summary="The signed-in staff member and their roles")
 @api_view(["GET"])
+@schema(ErrorDocumentingSchema())
 def me(request: Request) -> Response:
     user = request.user
     data = {

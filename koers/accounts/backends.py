@@ -7,7 +7,9 @@ from django.contrib.auth.backends import BaseBackend
 from koers.accounts.roles import Role
 
 # What a functional administrator configures: accounts, teams and the group-work catalogue; never client data.
-CONFIGURATION_APPS = frozenset({"accounts", "groupwork", "measurement", "principles", "reporting", "trajectories"})
+CONFIGURATION_APPS = frozenset(
+    {"accounts", "groupwork", "measurement", "principles", "reporting", "retention", "trajectories"}
+)
 
 
 class RolePermissionBackend(BaseBackend):

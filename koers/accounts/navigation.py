@@ -38,6 +38,7 @@ NAVIGATION = [
     NavItem(_("Reports"), "reporting:index", frozenset({Role.TEAM_MANAGER, Role.POLICY})),
     NavItem(_("Research export"), "measurement:research_export", frozenset({Role.POLICY})),
     NavItem(_("Access log"), "clients:access_log", frozenset({Role.PRIVACY_OFFICER})),
+    NavItem(_("Retention"), "retention:index", frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})),
     NavItem(_("Client import"), "imports:list", frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("API"), "api-docs", None),

@@ -74,15 +74,48 @@ REASON_LABELS = {
     "questionnaire version published": _("questionnaire version published"),
     "questionnaire version drafted": _("new questionnaire version drafted"),
     "starter questionnaire installed": _("starter questionnaire installed"),
+    "client detail (restricted)": _("client dossier (processing restricted: name only)"),
+    "rectification form": _("correction of personal data (form)"),
+    "rectification without changes": _("correction of personal data saved without changes"),
+    "subject access export (json)": _("access export for the client (JSON)"),
+    "subject access export (pdf)": _("access export for the client (PDF)"),
+    "too many login attempts": _("too many login attempts"),
+    "too many second-factor attempts": _("too many second-factor attempts"),
+    "too many personal-link requests": _("too many personal-link requests"),
+    "too many client searches": _("too many client searches"),
+    "too many report requests": _("too many report requests"),
+    "too many API requests": _("too many API requests"),
+    "too many anonymous API requests": _("too many anonymous API requests"),
+    "destruction list proposed": _("destruction list proposed"),
+    "destruction list approved": _("destruction list approved"),
+    "destruction list rejected": _("destruction list rejected"),
+    "destruction list execution started": _("destruction list execution started"),
+    "destruction list executed": _("destruction list executed"),
+    "destruction list": _("destruction list"),
+    "destroyed after retention period: client_dossier": _("client dossier destroyed after its retention period"),
+    "destroyed after retention period: withdrawn_referral": _(
+        "withdrawn referral destroyed after its retention period"
+    ),
+    "legal hold placed": _("legal hold placed"),
+    "legal hold lifted": _("legal hold lifted"),
+    "retention candidates and holds": _("records past their retention period and legal holds"),
+}
+
+
+# Reasons that carry free text (the user's own reason) after a fixed prefix.
+PREFIXED_REASONS = {
+    "dossier opened: ": _("dossier opened"),
+    "rectified: ": _("personal data corrected"),
+    "processing restricted: ": _("processing restricted"),
+    "processing restriction lifted: ": _("restriction of processing lifted"),
 }
 
 
 def reason_label(reason: str) -> str:
     """The translated label of a fixed reason; free text (such as a team manager's reason) is shown as written."""
-    prefix = "dossier opened: "
-    if reason.startswith(prefix):
-        label = _("dossier opened")
-        return f"{label}: {reason[len(prefix) :]}"
+    for prefix, label in PREFIXED_REASONS.items():
+        if reason.startswith(prefix):
+            return f"{label}: {reason[len(prefix) :]}"
     exported = re.fullmatch(r"research export \(pseudonymised\): (\d+) rows", reason)
     if exported:
         rows = int(exported.group(1))

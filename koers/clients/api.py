@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from koers.access.categories import DataCategory
 from koers.access.scoping import categories_for
 from koers.accounts.roles import Role
+from koers.api.schema import ErrorDocumentingSchema
 from koers.audit.models import Action
 from koers.audit.services import record_client_reads, record_event
 from koers.clients.models import Client
@@ -93,6 +94,7 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 class ClientViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClientListSerializer
     lookup_value_regex = r"\d+"
+    schema = ErrorDocumentingSchema()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

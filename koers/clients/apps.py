@@ -8,3 +8,6 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from koers.clients import access  # noqa: F401  (registers the access rules for clients)
+        from koers.clients.restriction import connect
+
+        connect()

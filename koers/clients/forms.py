@@ -14,6 +14,7 @@ from koers.clients.models import (
     CONTRA_INDICATION_KINDS,
     DAY_PARTS,
     NEED_KINDS,
+    RECTIFIABLE_FIELDS,
     WEEKDAYS,
     Client,
     FlagKind,
@@ -64,6 +65,14 @@ class OpenDossierForm(forms.Form):
     )
 
 
+def _postal_code(value: str) -> str:
+    """A Dutch postal code in its written form (``3811 AB``), or empty."""
+    value = value.replace(" ", "").upper()
+    if value and not (len(value) == 6 and value[:4].isdigit() and value[4:].isalpha()):
+        raise forms.ValidationError(_("Enter a Dutch postal code, for example 3811 AB."))
+    return f"{value[:4]} {value[4:]}" if value else ""
+
+
 def _availability_choices() -> list[tuple[str, str]]:
     return [
         (f"{day}_{part}", f"{day_label} {part_label}") for day, day_label in WEEKDAYS for part, part_label in DAY_PARTS
@@ -111,7 +120,7 @@ class ClientForm(forms.ModelForm):
             "city",
             "language_level",
         ]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,10 +154,7 @@ class ClientForm(forms.ModelForm):
         return value
 
     def clean_postal_code(self) -> str:
-        value = self.cleaned_data["postal_code"].replace(" ", "").upper()
-        if value and not (len(value) == 6 and value[:4].isdigit() and value[4:].isalpha()):
-            raise forms.ValidationError(_("Enter a Dutch postal code, for example 3811 AB."))
-        return f"{value[:4]} {value[4:]}" if value else ""
+        return _postal_code(self.cleaned_data["postal_code"])
 
     def flag_kinds(self) -> set[str]:
         return set(self.cleaned_data["needs"]) | set(self.cleaned_data["contra_indications"])
@@ -184,7 +190,9 @@ class TransferForm(forms.Form):
 class TemporaryAccessForm(forms.Form):
     colleague = ConsultantChoiceField(label=_("Replacing colleague"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=500, help_text=_("For example: holiday, sick leave."))
-    until = forms.DateField(label=_("Until and including"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Until and including"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     MAX_DAYS = 90
 
@@ -207,3 +215,53 @@ class TemporaryAccessForm(forms.Form):
         """The end of the chosen day, in Koers's time zone."""
         end_of_day = datetime.datetime.combine(self.cleaned_data["until"], datetime.time(23, 59, 59))
         return timezone.make_aware(end_of_day)
+
+
+class RectificationForm(forms.ModelForm):
+    """Corrects identity and contact data at the client's request (AVG art. 16); the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        help_text=_("For example: the client showed a passport with a different date of birth. This is kept."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    client_view = forms.CharField(
+        label=_("The client disagrees"),
+        required=False,
+        help_text=_("Only if the client does not agree with the data as it is now: their view, in their words."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Client
+        fields = list(RECTIFIABLE_FIELDS)
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def clean_postal_code(self) -> str:
+        return _postal_code(self.cleaned_data["postal_code"])
+
+    def corrected(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in RECTIFIABLE_FIELDS}
+
+
+class RestrictionForm(forms.Form):
+    """The privacy officer's reason to restrict processing, or to lift the restriction.
+
+    The form names what it does, so that a second click never undoes the first.
+    """
+
+    RESTRICT, LIFT = "restrict", "lift"
+
+    action = forms.ChoiceField(choices=[(RESTRICT, RESTRICT), (LIFT, LIFT)], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: the client contests the accuracy of the data (GDPR art. 18(1)(a)). This is logged."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

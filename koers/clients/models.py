@@ -74,6 +74,16 @@ class Client(models.Model):
         help_text=_("Day parts the client can attend, as codes such as mon_morning."),
     )
     is_demo = models.BooleanField(_("fictitious demo data"), default=False)
+    processing_restricted_since = models.DateTimeField(_("processing restricted since"), null=True, blank=True)
+    processing_restricted_reason = models.CharField(_("reason for restricting processing"), max_length=500, blank=True)
+    processing_restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processing restricted by"),
+    )
     version = models.PositiveIntegerField(
         default=1, help_text=_("Raised on every change, so that a concurrent edit is detected instead of lost.")
     )
@@ -100,6 +110,10 @@ class Client(models.Model):
     @property
     def masked_bsn(self) -> str:
         return f"*****{self.bsn[-4:]}"
+
+    @property
+    def processing_restricted(self) -> bool:
+        return self.processing_restricted_since is not None
 
 
 class ClientTransfer(models.Model):
@@ -192,3 +206,38 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.client_id} ({self.valid_until:%Y-%m-%d})"
+
+
+# The identity and contact fields a client may have corrected (AVG art. 16), in the order of the form.
+RECTIFIABLE_FIELDS = ("first_name", "last_name", "date_of_birth", "email", "phone", "street", "postal_code", "city")
+
+
+class Rectification(models.Model):
+    """One corrected field, kept so that who changed what, when and why stays answerable (AVG art. 16)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="rectifications")
+    field = models.CharField(
+        _("field"),
+        max_length=32,
+        choices=[
+            (field.name, field.verbose_name)
+            for field in Client._meta.concrete_fields
+            if field.name in RECTIFIABLE_FIELDS
+        ],
+    )
+    old_value = models.CharField(_("old value"), max_length=254, blank=True)
+    new_value = models.CharField(_("new value"), max_length=254, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    client_view = models.TextField(
+        _("client's view"), blank=True, help_text=_("Filled in when the client disagrees with the correction.")
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.field} ({self.at:%Y-%m-%d})"

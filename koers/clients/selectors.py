@@ -5,11 +5,24 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from koers.access.scoping import scope
-from koers.clients.models import CONTRA_INDICATION_KINDS, NEED_KINDS, Client, FlagKind
+from koers.clients.models import CONTRA_INDICATION_KINDS, NEED_KINDS, Client, FlagKind, Rectification
 
 
 def visible_clients(user: Any) -> QuerySet[Client]:
     return scope(Client.objects.all(), user).select_related("municipality", "consultant")
+
+
+def organisation_client(user: Any, pk: int) -> Client | None:
+    """A client of the user's organisation, for the privacy officer, who answers for all of them."""
+    return (
+        Client.objects.filter(organisation_id=user.organisation_id or 0, pk=pk)
+        .select_related("organisation", "municipality")
+        .first()
+    )
+
+
+def rectification_history(client: Client) -> list[Rectification]:
+    return list(client.rectifications.select_related("by"))
 
 
 def search_clients(user: Any, query: str = "", municipality_id: int | None = None) -> QuerySet[Client]:
@@ -17,7 +30,7 @@ def search_clients(user: Any, query: str = "", municipality_id: int | None = Non
     query = query.strip()
     if query:
         condition = Q(last_name__icontains=query) | Q(first_name__icontains=query)
-        if query.isdigit():
+        if query.isdecimal() and query.isascii():
             condition |= Q(pk=int(query))
         clients = clients.filter(condition)
     if municipality_id:

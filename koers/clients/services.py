@@ -12,7 +12,8 @@ from koers.accounts.models import User
 from koers.accounts.roles import Role
 from koers.audit.models import Action
 from koers.audit.services import record_event
-from koers.clients.models import AccessGrant, Client, ClientTransfer, ScreeningFlag
+from koers.clients.models import RECTIFIABLE_FIELDS, AccessGrant, Client, ClientTransfer, Rectification, ScreeningFlag
+from koers.clients.restriction import restriction_lifted
 
 # A dossier opened with a reason stays open for the rest of the working day, not longer.
 REASONED_ACCESS_HOURS = 8
@@ -163,3 +164,93 @@ def grant_temporary_access(
             reason=f"temporary access for {colleague.get_username()} until {valid_until:%Y-%m-%d}: {reason}",
         )
     return grant
+
+
+def _as_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value or "")
+
+
+def rectify_client(
+    user: Any, client: Client, corrected: dict[str, Any], reason: str, client_view: str = "", *, version: int
+) -> list[Rectification]:
+    """Corrects identity and contact fields (AVG art. 16), keeping old and new value, reason and the client's view.
+
+    ``version`` is the one the form was opened with: a save over someone else's change raises ``StaleEditError``.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required.")
+    if set(corrected) - set(RECTIFIABLE_FIELDS):
+        raise ValueError("Only identity and contact fields can be rectified.")
+    if not (client.consultant_id == user.pk and user.has_role(Role.CONSULTANT)):
+        raise PermissionDenied
+    with transaction.atomic():
+        stored = Client.objects.filter(pk=client.pk).values(*RECTIFIABLE_FIELDS).get()
+        changes = {name: value for name, value in corrected.items() if stored[name] != value}
+        updated = Client.objects.filter(pk=client.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise StaleEditError
+        rectifications = [
+            Rectification.objects.create(
+                client=client,
+                field=name,
+                old_value=_as_text(stored[name]),
+                new_value=_as_text(value),
+                reason=reason,
+                client_view=client_view.strip(),
+                by=user,
+            )
+            for name, value in changes.items()
+        ]
+        record_event(
+            user,
+            Action.UPDATE,
+            client,
+            client_id=client.pk,
+            reason="rectified: " + ", ".join(changes) if changes else "rectification without changes",
+        )
+    client.refresh_from_db()
+    return rectifications
+
+
+def restrict_processing(user: Any, client: Client, reason: str) -> None:
+    """The privacy officer restricts processing (AVG art. 18): from now on the dossier is only stored."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required.")
+    if not user.has_role(Role.PRIVACY_OFFICER) or client.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.processing_restricted:
+            raise ValueError("Processing is already restricted.")
+        # The event first: once the restriction is stored, the guard refuses every write event for this client.
+        record_event(user, Action.UPDATE, client, client_id=client.pk, reason=f"processing restricted: {reason}")
+        Client.objects.filter(pk=client.pk).update(
+            processing_restricted_since=timezone.now(),
+            processing_restricted_reason=reason,
+            processing_restricted_by=user,
+        )
+    client.refresh_from_db()
+
+
+def lift_restriction(user: Any, client: Client, reason: str) -> None:
+    """The privacy officer lifts the restriction, with a reason; processing is allowed again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required.")
+    if not user.has_role(Role.PRIVACY_OFFICER) or client.organisation_id != user.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic(), restriction_lifted():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if not locked.processing_restricted:
+            raise ValueError("Processing is not restricted.")
+        Client.objects.filter(pk=client.pk).update(
+            processing_restricted_since=None, processing_restricted_reason="", processing_restricted_by=None
+        )
+        record_event(
+            user, Action.UPDATE, client, client_id=client.pk, reason=f"processing restriction lifted: {reason}"
+        )
+    client.refresh_from_db()

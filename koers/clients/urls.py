@@ -12,5 +12,16 @@ urlpatterns = [
     path("clienten/<int:pk>/overdragen/", views.client_transfer, name="transfer"),
     path("clienten/<int:pk>/vervanging/", views.client_grant_access, name="grant_access"),
     path("clienten/<int:pk>/openen/", views.open_dossier, name="open_dossier"),
+    path("clienten/<int:pk>/corrigeren/", views.client_rectify, name="rectify"),
     path("privacy/inzage-logboek/", views.access_log, name="access_log"),
+    path(
+        "privacy/clienten/<int:pk>/inzage.json",
+        views.access_export,
+        {"export_format": "json"},
+        name="access_export_json",
+    ),
+    path(
+        "privacy/clienten/<int:pk>/inzage.pdf", views.access_export, {"export_format": "pdf"}, name="access_export_pdf"
+    ),
+    path("privacy/clienten/<int:pk>/beperking/", views.processing_restriction, name="processing_restriction"),
 ]

@@ -1,9 +1,13 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,21 +24,29 @@ from koers.clients.forms import (
     ClientForm,
     ClientSearchForm,
     OpenDossierForm,
+    RectificationForm,
+    RestrictionForm,
     TemporaryAccessForm,
     TransferForm,
 )
 from koers.clients.models import Client, availability_labels
-from koers.clients.selectors import search_clients, visible_clients
+from koers.clients.restriction import ProcessingRestricted
+from koers.clients.selectors import organisation_client, rectification_history, search_clients, visible_clients
 from koers.clients.services import (
     StaleEditError,
     grant_temporary_access,
+    lift_restriction,
     may_manage_caseload,
     open_dossier_with_reason,
+    rectify_client,
     register_client,
+    restrict_processing,
     transfer_client,
     update_client,
 )
+from koers.clients.subject_access import names_shown, printable_sections, subject_access_export
 from koers.pagination import query_prefix
+from koers.pdf import pdf_response, render_pdf
 
 PAGE_SIZE = 25
 CLIENT_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER, Role.TRAINER, Role.PLANNER)
@@ -63,10 +75,14 @@ def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     client = visible_clients(request.user).filter(pk=pk).first()
     if client is None:
         raise Http404
+    if client.processing_restricted:
+        record_event(request.user, Action.READ, client, client_id=client.pk, reason="client detail (restricted)")
+        return render(request, "clients/client_restricted.html", {"client": client})
     categories = categories_for(request.user, client)
     flags = [flag for flag in client.flags.select_related("recorded_by") if flag.category in categories]
     record_event(request.user, Action.READ, client, client_id=client.pk, reason="client detail")
     manages = may_manage_caseload(request.user, client)
+    own_client = client.consultant_id == request.user.pk
     return render(
         request,
         "clients/client_detail.html",
@@ -82,6 +98,8 @@ def client_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "transfer_form": TransferForm(client=client) if manages else None,
             "access_form": TemporaryAccessForm(client=client, user=request.user) if manages else None,
             "availability": availability_labels(client.availability),
+            "may_rectify": own_client,
+            "rectifications": rectification_history(client) if own_client else None,
         },
     )
 
@@ -127,9 +145,9 @@ def access_log(request: AuthenticatedRequest) -> HttpResponse:
             return render(request, "clients/access_log.html", {"form": form, "page": None, "not_found": True})
         return render(request, "clients/access_log.html", {"form": form, "page": None})
     requested = request.GET.get("klant", "")
-    client_id = (
-        own_clients.filter(pk=int(requested)).values_list("pk", flat=True).first() if requested.isdigit() else None
-    )
+    wanted = requested.isascii() and requested.isdecimal()  # isdigit() takes "²" for a digit, int() does not
+    client = organisation_client(request.user, int(requested)) if wanted else None
+    client_id = client.pk if client is not None else None
     page = None
     if client_id is not None:
         record_event(
@@ -148,10 +166,68 @@ def access_log(request: AuthenticatedRequest) -> HttpResponse:
             "form": AccessLogLookupForm(),
             "page": page,
             "client_id": client_id,
+            "client": client,
+            "restriction_form": _restriction_form(client) if client is not None else None,
             "not_found": bool(requested) and client_id is None,
             "query_prefix": query_prefix(request),
         },
     )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def access_export(request: AuthenticatedRequest, pk: int, export_format: str) -> HttpResponse:
+    """The complete access export of one client (AVG art. 15), as JSON or as a tagged PDF; works while restricted."""
+    client = organisation_client(request.user, pk)
+    if client is None:
+        raise Http404
+    record_event(
+        request.user,
+        Action.EXPORT,
+        client,
+        client_id=client.pk,
+        reason=f"subject access export ({export_format})",
+    )
+    export = subject_access_export(client)
+    filename = f"inzage-client-{client.pk}-{timezone.localdate():%Y%m%d}"
+    if export_format == "pdf":
+        context = {"export": export, "sections": printable_sections(export), "names_shown": names_shown()}
+        pdf = render_pdf("clients/print/subject_access.html", context, request)
+        return pdf_response(pdf, f"{filename}.pdf")
+    response = HttpResponse(
+        json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def processing_restriction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Restricts processing of a client (AVG art. 18), or lifts the restriction; the reason is logged either way."""
+    client = organisation_client(request.user, pk)
+    if client is None:
+        raise Http404
+    form = RestrictionForm(request.POST)
+    back = f"{reverse('clients:access_log')}?klant={client.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(back)
+    lifting = form.cleaned_data["action"] == RestrictionForm.LIFT
+    if lifting != client.processing_restricted:
+        messages.info(request, _("Someone already changed the restriction. Check the current state below."))
+    elif lifting:
+        lift_restriction(request.user, client, form.cleaned_data["reason"])
+        messages.success(request, _("The restriction has been lifted. The client's data can be processed again."))
+    else:
+        restrict_processing(request.user, client, form.cleaned_data["reason"])
+        messages.success(request, _("Processing is restricted. The client's data is only stored from now on."))
+    return redirect(back)
+
+
+def _restriction_form(client: Client) -> RestrictionForm:
+    action = RestrictionForm.LIFT if client.processing_restricted else RestrictionForm.RESTRICT
+    return RestrictionForm(initial={"action": action})
 
 
 @role_required(Role.CONSULTANT)
@@ -185,6 +261,8 @@ def _editable_client(request: AuthenticatedRequest, pk: int) -> Client:
     client = visible_clients(request.user).filter(pk=pk).first()
     if client is None:
         raise Http404
+    if client.processing_restricted:
+        raise ProcessingRestricted
     if DataCategory.DOSSIER not in categories_for(request.user, client):
         raise PermissionDenied
     return client
@@ -250,3 +328,32 @@ def client_grant_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Your colleague has access to this dossier until the chosen date."))
     return redirect("clients:detail", pk=pk)
+
+
+@role_required(Role.CONSULTANT)
+def client_rectify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The client's consultant corrects identity and contact data; the correction and its reason are kept."""
+    client = visible_clients(request.user).filter(pk=pk, consultant=request.user).first()
+    if client is None:
+        raise Http404
+    if client.processing_restricted:
+        raise ProcessingRestricted
+    record_event(request.user, Action.READ, client, client_id=client.pk, reason="rectification form")
+    form = RectificationForm(request.POST or None, instance=client)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            rectify_client(
+                request.user,
+                client,
+                form.corrected(),
+                form.cleaned_data["reason"],
+                form.cleaned_data["client_view"],
+                version=form.cleaned_data["version"],
+            )
+        except StaleEditError:
+            stale = True
+        else:
+            messages.success(request, _("The correction has been saved, with its reason."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/rectification_form.html", {"form": form, "client": client, "stale": stale})

@@ -36,6 +36,8 @@ from rest_framework.settings import api_settings
 from koers.access.scoping import scope
 from koers.accounts.models import User
 from koers.accounts.roles import Role
+from koers.api.filters import choice_filter, id_filter
+from koers.api.schema import FORBIDDEN, NOT_FOUND, ErrorDocumentingSchema, ErrorSerializer, LocalTimeField
 from koers.audit.services import record_client_reads
 from koers.clients.models import Client
 from koers.clients.selectors import visible_clients
@@ -51,6 +53,7 @@ from koers.groupwork.models import (
     Participation,
     Programme,
     Referral,
+    ReferralStatus,
     Session,
     Variant,
 )
@@ -62,7 +65,6 @@ from koers.trajectories.api import (
     ETAG_HEADER,
     IF_MATCH,
     Conflict,
-    ErrorSerializer,
     PreconditionFailed,
     etag,
     expected_version,
@@ -82,6 +84,7 @@ class RoleGate(viewsets.GenericViewSet):
     # Roles per action where they differ from ``allowed_roles`` (the writes).
     action_roles: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     lookup_value_regex = r"\d+"
+    schema = ErrorDocumentingSchema()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -120,10 +123,6 @@ def _refusal(error: DjangoValidationError) -> ValidationError:
             for field, messages in error.message_dict.items()
         }
     )
-
-
-NOT_FOUND = OpenApiResponse(description="Not found, or outside what you may see.")
-FORBIDDEN = OpenApiResponse(description="Your role does not do this.")
 
 
 # Programmes and runs (read only)
@@ -175,6 +174,7 @@ class GroupRunSerializer(serializers.ModelSerializer):
     programme_name = serializers.CharField(source="programme.name", read_only=True)
     room = serializers.CharField(source="room.name", allow_null=True, default=None)
     participant_count = serializers.IntegerField(read_only=True)
+    start_time = LocalTimeField(read_only=True)
 
     class Meta:
         model = GroupRun
@@ -275,8 +275,8 @@ class AttendanceViewSet(AuditedClientReads, RoleGate, viewsets.ReadOnlyModelView
         if self.fake():
             return Attendance.objects.none()
         rows = scope(Attendance.objects.all(), self.user).select_related("participation")
-        session = self.request.query_params.get("session", "")
-        rows = rows.filter(session=int(session)) if session.isdigit() else rows
+        session = id_filter(self, "session")
+        rows = rows if session is None else rows.filter(session=session)
         return rows.order_by("session_id", "id")
 
 
@@ -285,6 +285,12 @@ class AttendanceViewSet(AuditedClientReads, RoleGate, viewsets.ReadOnlyModelView
 
 class SessionSerializer(serializers.ModelSerializer):
     room_name = serializers.CharField(source="room.name", allow_null=True, default=None)
+    starts_at = LocalTimeField(read_only=True)
+    ends_at = LocalTimeField(read_only=True)
+    # Blank until the trainer logs the session; a read-only model field would drop the blank from the schema's enum.
+    group_phase = serializers.ChoiceField(
+        choices=Session._meta.get_field("group_phase").choices or (), allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Session
@@ -335,8 +341,8 @@ class SessionViewSet(RoleGate, viewsets.ReadOnlyModelViewSet):
         if self.fake():
             return Session.objects.none()
         sessions = scope(Session.objects.all(), self.user).select_related("room")
-        run = self.request.query_params.get("group_run", "")
-        return sessions.filter(group_run=int(run)) if run.isdigit() else sessions.order_by("date", "starts_at", "id")
+        run = id_filter(self, "group_run")
+        return sessions.order_by("date", "starts_at", "id") if run is None else sessions.filter(group_run=run)
 
     @action(detail=True, methods=["post"], pagination_class=None)
     def attendance(self, request: Request, pk: str | None = None) -> Response:
@@ -361,6 +367,10 @@ class SessionViewSet(RoleGate, viewsets.ReadOnlyModelViewSet):
 
 
 # Referrals
+
+
+# Dossier content of a referral: only for a relation that opens the dossier (the consultant's own clients).
+REFERRAL_DOSSIER_FIELDS = ("added_value", "instrument", "goal", "status_reason")
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -394,9 +404,10 @@ class ReferralSerializer(serializers.ModelSerializer):
             "group_run",
             "version",
         ]
-        read_only_fields = fields
-
-    DOSSIER_ONLY: ClassVar[tuple[str, ...]] = ("added_value", "instrument", "goal", "status_reason")
+        # Not read-only so the schema can list the dossier fields as optional (they are left out per referral, as
+        # ClientDetailSerializer leaves out fields); the serializer only ever renders, it never saves.
+        read_only_fields = [name for name in fields if name not in REFERRAL_DOSSIER_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in REFERRAL_DOSSIER_FIELDS}
 
     def get_client_name(self, referral: Referral) -> str:
         return f"{referral.client.first_name} {referral.client.last_name}"
@@ -404,7 +415,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Referral) -> dict[str, Any]:
         data = super().to_representation(instance)
         if instance.pk not in self.context["dossier_pks"]:
-            for name in self.DOSSIER_ONLY:
+            for name in REFERRAL_DOSSIER_FIELDS:
                 data.pop(name, None)
         return data
 
@@ -502,7 +513,7 @@ REFERRAL_CONFLICT = OpenApiResponse(
     list=extend_schema(
         summary="Referrals you may see",
         parameters=[
-            OpenApiParameter("status", str, description="Only referrals with this status."),
+            OpenApiParameter("status", str, enum=ReferralStatus.values, description="Only referrals with this status."),
             OpenApiParameter("programme", int, description="Only referrals to this programme."),
         ],
     ),
@@ -569,12 +580,12 @@ class ReferralViewSet(AuditedClientReads, RoleGate, viewsets.ReadOnlyModelViewSe
         if self.fake():
             return Referral.objects.none()
         referrals = scope(Referral.objects.all(), self.user).select_related("client", "programme")
-        status = self.request.query_params.get("status")
-        programme = self.request.query_params.get("programme", "")
-        if status:
+        status = choice_filter(self, "status", ReferralStatus.values)
+        programme = id_filter(self, "programme")
+        if status is not None:
             referrals = referrals.filter(status=status)
-        if programme.isdigit():
-            referrals = referrals.filter(programme=int(programme))
+        if programme is not None:
+            referrals = referrals.filter(programme=programme)
         return referrals.order_by("referred_on", "id")
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -814,7 +825,7 @@ class HandOffViewSet(AuditedClientReads, RoleGate, mixins.ListModelMixin, mixins
         if self.fake():
             return HandOff.objects.none()
         rows = scope(HandOff.objects.all(), self.user).select_related("participation").prefetch_related("observations")
-        if self.request.query_params.get("open") == "1":
+        if choice_filter(self, "open", ["1"]):
             rows = rows.filter(acknowledged_at__isnull=True)
         return rows.order_by("-written_at", "id")
 

@@ -43,7 +43,7 @@ def attendance_list_context(session: Session, user: Any) -> dict[str, Any]:
 
 def attendance_list_response(request: Any, session: Session) -> HttpResponse:
     """The attendance list as a PDF download; every participant on it is on record as printed."""
-    from koers.trajectories.pdf import pdf_response, render_pdf
+    from koers.pdf import pdf_response, render_pdf
 
     context = attendance_list_context(session, request.user)
     pdf = render_pdf("groupwork/attendance/print_attendance_list.html", context, request)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from koers.audit import context
 from koers.audit.models import Action, AuditEvent
-from koers.audit.services import record_event
+from koers.audit.services import record_event, record_events
+from koers.clients.restriction import refuse_restricted
 from koers.groupwork.attendance_selectors import ATTENDED_STATUSES, session_participants
 from koers.groupwork.models import Attendance, AttendanceStatus, ReferralStatus, Session
 from koers.groupwork.referral_states import transition
@@ -41,7 +42,14 @@ class AttendanceSaved:
 
 
 def client_events(actor: Any, action: str, rows: Iterable[tuple[Any, int]], reason: str) -> None:
-    """One audit event per (record, client id), written in one query, traced to the current request."""
+    """One audit event (and processing-log row) per (record, client id), traced to the current request.
+
+    A bulk write sends no ``pre_save`` signal, so a write for a client under a restriction of processing is refused
+    here, in one query.
+    """
+    rows = list(rows)
+    if action in (Action.CREATE, Action.UPDATE, Action.DELETE):
+        refuse_restricted(client_id for _obj, client_id in rows)
     ctx = context.current()
     events = [
         AuditEvent(
@@ -57,8 +65,7 @@ def client_events(actor: Any, action: str, rows: Iterable[tuple[Any, int]], reas
         )
         for obj, client_id in rows
     ]
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    record_events(events)
 
 
 def record_attendance(by: Any, session: Session, statuses: Mapping[int, str]) -> AttendanceSaved:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from koers.groupwork.evaluation_services import PrintedLink
 from koers.groupwork.models import GroupRun
-from koers.trajectories.pdf import render_pdf
+from koers.pdf import render_pdf
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ from koers.groupwork.evaluation_services import (
 )
 from koers.groupwork.models import Perspective
 from koers.pagination import query_prefix
+from koers.pdf import pdf_response
 from koers.private_links import CLOSED_LINK, UNKNOWN_LINK, link_closed, private
-from koers.trajectories.pdf import pdf_response
 
 
 def _link_closed(request: HttpRequest, status: int) -> HttpResponse:

@@ -223,7 +223,7 @@ def handoff_to_instrument(request: AuthenticatedRequest, pk: int) -> HttpRespons
 def _client_filter(params: QueryDict) -> int | None:
     """The client the absence list is narrowed to (``?client=``), if any."""
     value = params.get("client", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None  # isdigit() takes "²" for a digit, int() does not
 
 
 @role_required(Role.CONSULTANT)

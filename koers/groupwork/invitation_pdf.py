@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from koers.groupwork.invitation_selectors import InvitationMessage
 from koers.groupwork.models import GroupRun
-from koers.trajectories.pdf import render_pdf
+from koers.pdf import render_pdf
 
 
 def letters_pdf(run: GroupRun, letters: list[InvitationMessage], *, is_reminder: bool) -> bytes:

@@ -95,7 +95,7 @@ def run_invitation_letters(request: AuthenticatedRequest, pk: int) -> HttpRespon
     """All letters of the run (those reached by post); ``?deelnemer=<participation>`` for one letter, to anyone;
     ``?soort=herinnering`` for the reminder letters instead of the invitations."""
     from koers.groupwork.invitation_pdf import letters_filename, letters_pdf
-    from koers.trajectories.pdf import pdf_response
+    from koers.pdf import pdf_response
 
     run = _run_for(request, pk)
     is_reminder = request.GET.get("soort") == REMINDER_LETTERS

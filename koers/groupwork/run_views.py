@@ -69,7 +69,7 @@ def _closed(request: AuthenticatedRequest, run: GroupRun) -> HttpResponse:
 def run_create(request: AuthenticatedRequest) -> HttpResponse:
     """A new run; ``?programme=<pk>`` chooses the programme beforehand (from its page or waiting list)."""
     wanted = request.GET.get("programme", "")
-    programme = organisation_programmes(request.user).filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    programme = organisation_programmes(request.user).filter(pk=int(wanted)).first() if wanted.isdecimal() else None
     initial = {"programme": programme.pk} if programme else {}
     form = RunForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -164,6 +164,10 @@ class RejectionReason(models.TextChoices):
         ),
     )
     EXTRA_VALUES = "extra_values", _("The row has more values than the header has columns.")
+    FORMULA = (
+        "formula",
+        _("Starts with =, +, - or @, which a spreadsheet runs as a formula; remove that character."),
+    )
 
 
 class ImportRejection(models.Model):

@@ -1,11 +1,14 @@
 """Reading an uploaded CSV or XLSX file into a header and rows of raw cells, and refusing files that cannot be."""
 
+import codecs
 import csv
 import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+from stdnum.nl import bsn as bsn_number
 
 from koers.imports.columns import HEADER_NAMES, REQUIRED_COLUMNS, Column, normalise_header
 from koers.imports.models import FileFormat, FileProblem
@@ -16,6 +19,7 @@ Cell = str | int | float | datetime.date | datetime.datetime | None
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (";", ",", "\t")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class FileRefusedError(Exception):
@@ -34,7 +38,13 @@ class Table:
 
 
 def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes); failing that Windows-1252, what Excel's plain CSV uses."""
+    """UTF-16 with its BOM (Excel's 'Unicode text'), UTF-8 (with or without the BOM Excel writes); failing that
+    Windows-1252, what Excel's plain CSV uses."""
+    if content.startswith(UTF16_BOMS):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise FileRefusedError(FileProblem.UNREADABLE) from error
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -114,7 +124,12 @@ def read_table(content: bytes, file_format: str, max_rows: int) -> Table:
 
 
 def map_header(header: list[str]) -> dict[int, Column]:
-    """Column index → column. Unknown, duplicate or missing required columns refuse the whole file."""
+    """Column index → column. Unknown, duplicate or missing required columns refuse the whole file.
+
+    A first row holding a BSN is data, not a header: refused as such, so that no BSN is quoted back as a column name.
+    """
+    if any(bsn_number.is_valid(name) for name in header if len(name) == 9):
+        raise FileRefusedError(FileProblem.NO_HEADER)
     mapping: dict[int, Column] = {}
     unknown: list[str] = []
     seen: dict[str, str] = {}
@@ -149,6 +164,10 @@ def sniff_format(head: bytes) -> str | None:
     """What the first bytes say the file is: 'xlsx' for a zip, 'csv' for text, None for anything else."""
     if head.startswith(XLSX_MAGIC):
         return FileFormat.XLSX
+    if head.startswith(UTF16_BOMS):
+        head = head[: len(head) // 2 * 2]  # the sample may end in the middle of a two-byte character
+        text = head.decode("utf-16", errors="replace")
+        return None if _has_control_characters(text) else FileFormat.CSV
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -159,10 +178,12 @@ def sniff_format(head: bytes) -> str | None:
                 text = decode_text(head)
             except FileRefusedError:
                 return None
-    # Text has no control characters besides tab and line ends; binary files (PDF, old .xls, images) do.
-    if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
-        return None
-    return FileFormat.CSV
+    return None if _has_control_characters(text) else FileFormat.CSV
+
+
+def _has_control_characters(text: str) -> bool:
+    """Text has no control characters besides tab and line ends; binary files (PDF, old .xls, images) do."""
+    return any(ord(char) < 32 and char not in "\t\r\n" for char in text)
 
 
 def is_xlsx_archive(content: bytes) -> bool:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from koers.accounts.models import Organisation
 from koers.audit import context
 from koers.audit.models import Action, AuditEvent
-from koers.audit.services import record_event
+from koers.audit.services import record_event, record_events
 from koers.clients.models import Client, ClientTransfer
 from koers.imports.models import (
     STALE_AFTER,
@@ -271,7 +271,7 @@ def _write_batch(job: ClientImport, results: list[RowResult]) -> BatchCounts:
             )
             for pk, names in changes.items()
         ]
-        AuditEvent.objects.bulk_create(events, batch_size=WRITE_CHUNK)
+        record_events(events)
         ImportRejection.objects.bulk_create(
             [
                 ImportRejection(

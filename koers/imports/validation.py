@@ -28,6 +28,7 @@ PHONE = re.compile(r"^[0-9+\-() ]+$")
 SLOT_SEPARATORS = re.compile(r"[;,|/]+")
 WORD_SEPARATORS = re.compile(r"[\s_\-]+")
 CBS_CODE = re.compile(r"^(?:GM)?(\d{4})$", re.IGNORECASE)
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 DAYS = {
     "mon": ("ma", "maandag", "mon", "monday"),
@@ -226,7 +227,11 @@ def _within_limit(name: str, text: str) -> str:
 
 def text_parser(name: str) -> Callable[[Cell], str]:
     def parse(cell: Cell) -> str:
-        return _within_limit(name, cell_text(cell))
+        text = cell_text(cell)
+        # No name or address starts so; stored, it would run as a formula in a spreadsheet export.
+        if text.startswith(FORMULA_STARTS):
+            raise RowProblemError(RejectionReason.FORMULA)
+        return _within_limit(name, text)
 
     return parse
 

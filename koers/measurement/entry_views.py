@@ -41,8 +41,8 @@ from koers.measurement.services import (
     record_answers,
     submit_by_link,
 )
+from koers.pdf import pdf_response, render_pdf
 from koers.private_links import CLOSED_LINK, UNKNOWN_LINK, link_closed, private
-from koers.trajectories.pdf import pdf_response, render_pdf
 from koers.trajectories.selectors import trajectory_for
 
 ENTRY_ROLES = (Role.CONSULTANT, Role.TEAM_MANAGER)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from koers.pdf import render_pdf
 from koers.reporting.formatting import format_value, suppression_note
 from koers.reporting.report import Kind, Report, Section, Table, Value
-from koers.trajectories.pdf import render_pdf
 
 TEMPLATE = "reporting/report_pdf.html"
 

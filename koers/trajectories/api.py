@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from koers.accounts.roles import Role
+from koers.api.filters import id_filter
+from koers.api.schema import ErrorDocumentingSchema, ErrorSerializer
 from koers.audit.models import Action
 from koers.audit.services import record_client_reads, record_event
 from koers.clients.models import Client
@@ -30,6 +32,7 @@ from koers.trajectories.models import (
     InstrumentType,
     LifeDomainAssessment,
     LifeDomainScore,
+    OutflowReason,
     ProgressReport,
     ProgressReportFacet,
     Trajectory,
@@ -91,6 +94,9 @@ def expected_version(request: Request, current: int) -> int:
 
 
 class TrajectorySerializer(serializers.ModelSerializer):
+    # Blank while the trajectory runs; a read-only model field would drop the blank from the schema's enum.
+    outflow_reason = serializers.ChoiceField(choices=OutflowReason.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Trajectory
         fields = [
@@ -203,10 +209,6 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 # Input serializers: related records can only be chosen from what the user may see.
 
 
@@ -270,6 +272,7 @@ class _TrajectoryRecordViewSet(viewsets.GenericViewSet):
     """Scoped list and detail of one kind of trajectory record, with the reads written to the audit trail."""
 
     lookup_value_regex = r"\d+"
+    schema = ErrorDocumentingSchema()
     model: ClassVar[type[Model]]
     client_path: ClassVar[str] = "trajectory__client_id"
     trajectory_path: ClassVar[str] = "trajectory"
@@ -287,9 +290,9 @@ class _TrajectoryRecordViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return self.model._default_manager.none()
         records = self.scoped(visible_trajectories(self.request.user)).annotate(audit_client_id=F(self.client_path))
-        trajectory = self.request.query_params.get("trajectory", "")
-        if trajectory.isdigit():
-            records = records.filter(**{self.trajectory_path: int(trajectory)})
+        trajectory = id_filter(self, "trajectory")
+        if trajectory is not None:
+            records = records.filter(**{self.trajectory_path: trajectory})
         return records
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -364,8 +367,8 @@ class TrajectoryViewSet(_TrajectoryRecordViewSet):
 
     def scoped(self, trajectories: QuerySet[Trajectory]) -> QuerySet[Any]:
         records = trajectories.select_related(None)
-        client = self.request.query_params.get("client", "")
-        return records.filter(client_id=int(client)) if client.isdigit() else records
+        client = id_filter(self, "client")
+        return records if client is None else records.filter(client_id=client)
 
 
 @_list_and_detail("Life-domain assessments", LifeDomainAssessmentSerializer, TRAJECTORY_FILTER)

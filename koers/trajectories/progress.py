@@ -285,9 +285,10 @@ def draft_context(trajectory: Trajectory) -> DraftContext:
 
 
 def default_period_start(trajectory: Trajectory, previous: ProgressReport | None) -> datetime.date:
-    """A new report covers the time since the previous one, or since the start of the trajectory."""
+    """A new report covers the time since the previous one, or since the start of the trajectory; never a period that
+    starts after today (a second report on the day the previous one ended would otherwise be refused as pre-filled)."""
     if previous is not None:
-        return previous.period_end + datetime.timedelta(days=1)
+        return min(previous.period_end + datetime.timedelta(days=1), timezone.localdate())
     return trajectory.started_on
 
 

@@ -64,7 +64,7 @@ def score_table(assessments: list[LifeDomainAssessment]) -> list[tuple[str, list
 
 def _pdf(template_name: str, context: dict[str, Any], request: AuthenticatedRequest, filename: str) -> HttpResponse:
     """WeasyPrint takes about a second to import: it is loaded with the first PDF, not with the URLconf."""
-    from koers.trajectories.pdf import pdf_response, render_pdf
+    from koers.pdf import pdf_response, render_pdf
 
     return pdf_response(render_pdf(template_name, context, request), filename)
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from koers.access.scoping import scope
 from koers.audit.models import Action
 from koers.audit.services import record_event
+from koers.clients.restriction import ProcessingRestricted
 from koers.trajectories.models import Trajectory
 
 
@@ -28,9 +29,14 @@ def part_of_visible_trajectory(user: Any, model: type[PartOfTrajectory], pk: int
 
 
 def trajectory_for(user: Any, pk: int, *, reason: str) -> Trajectory:
-    """The one way to open a trajectory: scoped (404 alike for missing and forbidden) and written to the audit trail."""
+    """The one way to open a trajectory: scoped (404 alike for missing and forbidden) and written to the audit trail.
+
+    While the client's processing is restricted (AVG art. 18) the trajectory stays closed.
+    """
     trajectory = visible_trajectories(user).filter(pk=pk).first()
     if trajectory is None:
         raise Http404
+    if trajectory.client.processing_restricted:
+        raise ProcessingRestricted
     record_event(user, Action.READ, trajectory, client_id=trajectory.client_id, reason=reason)
     return trajectory

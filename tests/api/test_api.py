@@ -61,7 +61,7 @@ def test_api_client_list_query_budget(make_user, municipality, login) -> None:
         )
 
     add()
-    assert_query_budget(login(consultant), reverse("v1:client-list"), budget=10, grow=add)
+    assert_query_budget(login(consultant), reverse("v1:client-list"), budget=12, grow=add)
 
 
 def test_schema_describes_the_v1_endpoints(make_user, login) -> None:

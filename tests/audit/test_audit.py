@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from koers.audit import context
-from koers.audit.models import Action, AuditEvent
+from koers.audit.models import Action, AuditEvent, ProcessingLogEntry
 from koers.audit.reasons import reason_label
 from koers.audit.services import record_client_reads, record_event
 from tests import factories
@@ -19,12 +19,13 @@ def test_events_carry_the_request_trace_id_and_address() -> None:
     assert (event.request_id, event.ip_address) == ("abc123", "192.0.2.10")
 
 
-def test_list_reads_are_one_query_for_any_number_of_clients(django_assert_num_queries, make_user) -> None:
+def test_list_reads_are_two_queries_for_any_number_of_clients(django_assert_num_queries, make_user) -> None:
     user = make_user()
-    clients = factories.ClientFactory.create_batch(25)
-    with django_assert_num_queries(1):
+    clients = factories.ClientFactory.create_batch(30)
+    with django_assert_num_queries(2):
         record_client_reads(user, clients, reason="client list")
-    assert AuditEvent.objects.filter(action=Action.READ).count() == 25
+    assert AuditEvent.objects.filter(action=Action.READ).count() == 30
+    assert ProcessingLogEntry.objects.count() == 30
 
 
 def test_fixed_reasons_are_translated_and_free_text_is_kept() -> None:

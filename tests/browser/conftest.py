@@ -29,6 +29,13 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def _room_for_many_logins(settings: Any) -> None:
+    """Every browser test logs in from 127.0.0.1, and the live server's cache table keeps counting across tests:
+    the per-address login limit is for attackers, not for a test suite (tests/hardening checks the limits)."""
+    settings.KOERS_RATELIMITS = {**settings.KOERS_RATELIMITS, "login": "10000/m", "second_factor": "10000/m"}
+
+
+@pytest.fixture(autouse=True)
 def _short_timeouts_and_asset_check(request: pytest.FixtureRequest) -> Iterator[None]:
     """Short waits, and every stylesheet and script the pages ask for must load (a 404 there once left every
     page unstyled and without session-timeout.js while axe still passed)."""

@@ -126,7 +126,7 @@ def test_client_detail_query_budget(dossier, login) -> None:
         factories.ScreeningFlagFactory(client=dossier["client"], kind="cognitive_limitation")
         factories.ScreeningFlagFactory(client=dossier["client"], kind="no_goal")
 
-    assert_query_budget(http, url, budget=15, grow=more_flags)
+    assert_query_budget(http, url, budget=17, grow=more_flags)
 
 
 def test_privacy_officer_sees_who_read_a_client(dossier, make_user, login) -> None:

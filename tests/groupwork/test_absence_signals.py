@@ -212,7 +212,7 @@ def test_absence_page_query_budget(consultant, make_absence, login) -> None:
                 AttendanceStatus.EXCUSED if index % 2 else AttendanceStatus.UNEXCUSED, mandatory=index % 3 == 0
             )
 
-    assert_query_budget(login(consultant), URL, budget=10, grow=more)
+    assert_query_budget(login(consultant), URL, budget=11, grow=more)
 
 
 def test_long_lists_are_paginated(consultant, make_absence, login) -> None:

@@ -191,4 +191,4 @@ def test_query_budget_does_not_grow_with_runs_participants_and_attendance(group,
         group.add_participants(3)
         gw.SessionFactory(group_run=group.run)
 
-    assert_query_budget(login(trainer), URL, budget=12, grow=more)
+    assert_query_budget(login(trainer), URL, budget=13, grow=more)

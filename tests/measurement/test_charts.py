@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from koers import pdf as pdf_module
 from koers.measurement import charts
 from koers.measurement.charts import ChartLabels, ProfileLabels, ScaleChart, SeriesPoint, profile_chart, scale_chart
-from koers.trajectories import pdf as pdf_module
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = datetime.date(2026, 1, 5)

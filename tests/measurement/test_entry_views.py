@@ -293,7 +293,7 @@ def test_every_page_records_the_read(trajectory, measurement, consultant, login)
     assert {"measurement form", "measurement entry form", "measurement link page"} <= reasons
 
 
-@pytest.mark.parametrize(("page", "budget"), [("create", 12), ("enter", 10), ("link", 10)])
+@pytest.mark.parametrize(("page", "budget"), [("create", 13), ("enter", 11), ("link", 11)])
 def test_query_budget(page, budget, trajectory, version, measurement, consultant, login) -> None:
     url = _urls(trajectory, measurement)[page]
 

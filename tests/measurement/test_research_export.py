@@ -225,7 +225,7 @@ def test_a_municipality_of_another_organisation_cannot_be_chosen(policy, login) 
 
 def test_the_form_page_query_budget(policy, login, organisation) -> None:
     assert_query_budget(
-        login(policy), URL, 8, lambda: [factories.MunicipalityFactory(organisation=organisation) for _ in range(3)]
+        login(policy), URL, 9, lambda: [factories.MunicipalityFactory(organisation=organisation) for _ in range(3)]
     )
 
 

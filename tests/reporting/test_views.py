@@ -24,7 +24,7 @@ REPORT_PAGES = ("reporting:index", "reporting:financier", "reporting:management"
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
 PERIOD_QUERY = {"start": "2026-01-01", "end": "2026-06-30"}
 PERIOD = Period(START, END)
-FINANCIER_BUDGET = 24
+FINANCIER_BUDGET = 25
 MANAGEMENT_BUDGET = 22
 WITHHELD_NOTE = "x = withheld: fewer than 5 persons, or a figure from which such a number could be worked out"
 

@@ -530,7 +530,7 @@ def test_trajectory_page_query_budget(trajectory, consultant, login) -> None:
     LifeDomainAssessmentFactory(trajectory=trajectory)
     IgmProfileFactory(trajectory=trajectory)
     InstrumentFactory(trajectory=trajectory)
-    assert_query_budget(login(consultant), url("detail", trajectory.pk), budget=15, grow=lambda: _grow_plan(trajectory))
+    assert_query_budget(login(consultant), url("detail", trajectory.pk), budget=16, grow=lambda: _grow_plan(trajectory))
 
 
 @pytest.mark.parametrize(
@@ -547,7 +547,7 @@ def test_goal_and_instrument_edit_page_query_budget(trajectory, consultant, logi
     instrument = InstrumentFactory(trajectory=trajectory)
     http = login(consultant)
     assert_query_budget(http, url("goal_edit", instrument.goal_id), budget=12, grow=lambda: _grow_plan(trajectory))
-    assert_query_budget(http, url("instrument_edit", instrument.pk), budget=12, grow=lambda: _grow_plan(trajectory))
+    assert_query_budget(http, url("instrument_edit", instrument.pk), budget=13, grow=lambda: _grow_plan(trajectory))
 
 
 def test_start_page_query_budget(client_of, consultant, login) -> None:

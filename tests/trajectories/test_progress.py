@@ -12,9 +12,9 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from koers import pdf as pdf_module
 from koers.accounts.roles import Role
 from koers.audit.models import Action, AuditEvent
-from koers.trajectories import pdf as pdf_module
 from koers.trajectories.models import (
     GoalStatus,
     IgmFactor,
@@ -23,7 +23,7 @@ from koers.trajectories.models import (
     ProgressReportFacet,
     Trajectory,
 )
-from koers.trajectories.progress import write_progress_report
+from koers.trajectories.progress import default_period_start, write_progress_report
 from koers.trajectories.progress_forms import ProgressReportForm, required_inputs_to_type
 from tests import factories
 from tests.helpers import assert_query_budget, captured_pdf_html, inflated_pdf, laid_out_text, require_tool
@@ -361,12 +361,12 @@ def _grow(trajectory: Trajectory, author: Any) -> None:
 @pytest.mark.parametrize(
     ("name", "by_report", "budget"),
     [
-        ("history", False, 10),
-        ("report_create", False, 15),
-        ("report_detail", True, 17),
-        ("report_pdf", True, 18),
-        ("case_discussion", False, 16),
-        ("case_discussion_pdf", False, 18),
+        ("history", False, 11),
+        ("report_create", False, 16),
+        ("report_detail", True, 18),
+        ("report_pdf", True, 19),
+        ("case_discussion", False, 17),
+        ("case_discussion_pdf", False, 20),
     ],
 )
 def test_pages_have_a_fixed_query_count(trajectory, consultant, login, name, by_report, budget) -> None:
@@ -374,3 +374,12 @@ def test_pages_have_a_fixed_query_count(trajectory, consultant, login, name, by_
     url = reverse(f"progress:{name}", kwargs={"pk": report.pk if by_report else trajectory.pk})
     http: HttpClient = login(consultant)
     assert_query_budget(http, url, budget, lambda: _grow(trajectory, consultant))
+
+
+def test_a_new_report_never_starts_after_today() -> None:
+    """After a report that ended today, the pre-filled period of the next one must still be valid (start ≤ end)."""
+    today = timezone.localdate()
+    ended_today: ProgressReport = ProgressReportFactory(period_end=today)
+    assert default_period_start(ended_today.trajectory, ended_today) == today
+    ended_last_week: ProgressReport = ProgressReportFactory(period_end=today - datetime.timedelta(days=7))
+    assert default_period_start(ended_last_week.trajectory, ended_last_week) == today - datetime.timedelta(days=6)
